@@ -1,0 +1,17 @@
+package org.ffspark.data;
+
+/**
+ * An input data file that is unusable (bad magic, truncated, corrupt gzip, ...). The message is one line that
+ * names the file and the problem; the CLI prints it and exits with code 3.
+ */
+public final class InputDataException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public InputDataException(String file, String problem) {
+        super(file + ": " + problem);
+    }
+
+    public InputDataException(String file, String problem, Throwable cause) {
+        super(file + ": " + problem, cause);
+    }
+}

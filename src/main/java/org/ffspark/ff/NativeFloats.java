@@ -1,0 +1,55 @@
+package org.ffspark.ff;
+
+import org.bytedeco.javacpp.FloatPointer;
+
+/**
+ * A fixed-size float buffer in native memory, the operand type of {@link Gemm}. Owned by one engine object,
+ * allocated once, freed on {@link #close()}. Not thread safe.
+ */
+final class NativeFloats implements AutoCloseable {
+    private final FloatPointer ptr;
+    private final long capacity;
+
+    NativeFloats(long capacity) {
+        this.capacity = Math.max(1, capacity);
+        this.ptr = new FloatPointer(this.capacity);
+    }
+
+    long capacity() {
+        return capacity;
+    }
+
+    /** Copies {@code src[srcOff .. srcOff+len)} to this buffer at {@code at}. */
+    void put(long at, float[] src, int srcOff, int len) {
+        check(at, len);
+        ptr.position(at).put(src, srcOff, len);
+        ptr.position(0);
+    }
+
+    /** Copies {@code len} floats from this buffer at {@code at} into {@code dst[dstOff ..)}. */
+    void get(long at, float[] dst, int dstOff, int len) {
+        check(at, len);
+        ptr.position(at).get(dst, dstOff, len);
+        ptr.position(0);
+    }
+
+    /** The pointer positioned at {@code at}; callers reset it with {@link #reset()} after the native call. */
+    FloatPointer at(long at) {
+        return ptr.position(at);
+    }
+
+    void reset() {
+        ptr.position(0);
+    }
+
+    private void check(long at, long len) {
+        if (at < 0 || len < 0 || at + len > capacity) {
+            throw new IndexOutOfBoundsException("native buffer of " + capacity + " floats: [" + at + ", " + (at + len) + ")");
+        }
+    }
+
+    @Override
+    public void close() {
+        ptr.close();
+    }
+}

