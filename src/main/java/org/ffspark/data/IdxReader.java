@@ -5,6 +5,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -23,9 +25,23 @@ public final class IdxReader {
 
     private IdxReader() {}
 
+    /** A parsed IDX payload and the SHA-256 (hex) of the file's decompressed bytes, header included. */
+    public record Parsed(byte[] data, String sha256) {}
+
     /** Reads an images file; returns [count * 784] pixel bytes. */
     public static byte[] readImages(InputStream in, String file) {
-        try (InputStream s = open(in, file)) {
+        return parseImages(in, file).data();
+    }
+
+    /** Reads a labels file; returns [count] labels, each checked to lie in 0..9. */
+    public static byte[] readLabels(InputStream in, String file) {
+        return parseLabels(in, file).data();
+    }
+
+    /** Reads an images file; returns [count * 784] pixel bytes and the checksum of the decompressed file. */
+    public static Parsed parseImages(InputStream in, String file) {
+        MessageDigest md = Checksums.sha256();
+        try (InputStream s = new DigestInputStream(open(in, file), md)) {
             int magic = readHeaderInt(s, file, "magic number");
             if (magic != IMAGES_MAGIC) {
                 throw new InputDataException(file, String.format(
@@ -48,15 +64,16 @@ public final class IdxReader {
                         + got / LabeledImages.PIXELS + "; re-run the fetch step");
             }
             requireEnd(s, file, count + " images");
-            return pixels;
+            return new Parsed(pixels, Checksums.hex(md.digest()));
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": " + e.getMessage(), e);
         }
     }
 
-    /** Reads a labels file; returns [count] labels, each checked to lie in 0..9. */
-    public static byte[] readLabels(InputStream in, String file) {
-        try (InputStream s = open(in, file)) {
+    /** Reads a labels file; returns [count] labels (checked to lie in 0..9) and the decompressed checksum. */
+    public static Parsed parseLabels(InputStream in, String file) {
+        MessageDigest md = Checksums.sha256();
+        try (InputStream s = new DigestInputStream(open(in, file), md)) {
             int magic = readHeaderInt(s, file, "magic number");
             if (magic != LABELS_MAGIC) {
                 throw new InputDataException(file, String.format(
@@ -80,7 +97,7 @@ public final class IdxReader {
                             + " is out of range 0..9");
                 }
             }
-            return labels;
+            return new Parsed(labels, Checksums.hex(md.digest()));
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": " + e.getMessage(), e);
         }

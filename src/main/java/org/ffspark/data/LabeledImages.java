@@ -7,7 +7,7 @@ import java.util.Arrays;
  * bytes, {@code labels} is [count] with values 0..9. Bytes, not floats: a 60k set costs 47 MB instead of 188 MB;
  * batches convert to floats in [0,1] on the way into the engine.
  */
-public record LabeledImages(String name, byte[] pixels, byte[] labels) {
+public record LabeledImages(String name, byte[] pixels, byte[] labels) implements java.io.Serializable {
     public static final int ROWS = 28;
     public static final int COLS = 28;
     public static final int PIXELS = ROWS * COLS;

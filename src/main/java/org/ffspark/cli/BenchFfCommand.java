@@ -1,0 +1,111 @@
+package org.ffspark.cli;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.ffspark.config.FfConfig;
+import org.ffspark.config.NormKind;
+import org.ffspark.config.TrainConfig;
+import org.ffspark.config.TrainFfConfig;
+import org.ffspark.data.LabeledImages;
+import org.ffspark.data.Split;
+import org.ffspark.ff.FfBenchmark;
+import org.ffspark.ff.FfFit;
+import org.ffspark.ff.FfModel;
+import org.ffspark.ff.Gemm;
+import org.ffspark.io.BuildInfo;
+import org.ffspark.io.IdxDataset;
+import org.ffspark.io.Json;
+import org.ffspark.io.Storage;
+import org.ffspark.job.LocalEvaluateJob;
+import org.ffspark.report.Evaluation;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ffspark bench-ff}: engine speed against the machine's GEMM peak, and accuracy after N epochs. */
+@Command(name = "bench-ff", mixinStandardHelpOptions = true,
+        description = {"Benchmark the FF engine on 784-500-500 (L2 norm) and 784-2000x4 (RMS norm): training examples/s,",
+                "achieved GEMM GFLOP/s and its ratio to Nd4j.gemm and to direct OpenBLAS on the same shapes (same run),",
+                "then test accuracy after --epochs epochs. Writes JSON to --out."})
+final class BenchFfCommand implements Callable<Integer> {
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = "data/mnist", description = "IDX data directory (default ${DEFAULT-VALUE}).")
+    String data;
+
+    @Option(names = "--steps", defaultValue = "100", description = "Timed training steps per configuration (default ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--epochs", defaultValue = "1", description = "Epochs for the accuracy figure; 0 skips it (default ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--configs", split = ";", defaultValue = "784,500,500;784,2000,2000,2000,2000",
+            description = "Layer sizes to benchmark, ';'-separated (default ${DEFAULT-VALUE}).")
+    List<String> configs;
+
+    @Option(names = "--threads", defaultValue = "2", description = "Engine threads, 1 or 2 (default ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--out", paramLabel = "FILE", defaultValue = "runs/bench-ff.json", description = "Result file (default ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        Storage storage = Storage.local();
+        LabeledImages train = IdxDataset.read(storage, data, Split.TRAIN).images();
+        LabeledImages test = IdxDataset.read(storage, data, Split.TEST).images();
+        Gemm.init(1);
+        ObjectNode root = Json.object();
+        root.put("gitCommit", BuildInfo.gitCommit());
+        root.put("cores", Runtime.getRuntime().availableProcessors());
+        root.put("threads", threads);
+        ArrayNode results = root.putArray("results");
+        for (String layers : configs) {
+            boolean wide = layers.contains("2000");
+            TrainFfConfig cfg = TrainFfConfig.load(null, List.of("ff.layers=" + layers,
+                    "ff.norm=" + (wide ? NormKind.RMS : NormKind.L2), "train.epochs=" + Math.max(1, epochs)));
+            FfConfig ff = cfg.ff();
+            TrainConfig tc = cfg.train();
+            FfBenchmark.Result r = FfBenchmark.run(ff, tc, train, 10, steps, threads);
+            System.out.printf("bench-ff %s batch %d: %.2f ms/step, %.0f examples/s (%.1f s per 60k epoch), GEMM %.3f GFLOP/step, %.1f GFLOP/s achieved;"
+                            + " same shapes: Nd4j.gemm %.2f ms -> ratio %.2f, direct OpenBLAS %.2f ms -> ratio %.2f%n",
+                    r.layers(), r.batch(), r.stepMs(), r.examplesPerSecond(), 60000 / r.examplesPerSecond(),
+                    r.gflopsPerStep(), r.achievedGflops(), r.nd4jGemmMs(), r.ratioToNd4jGemm(), r.directGemmMs(), r.ratioToDirectGemm());
+            ObjectNode o = results.addObject();
+            o.put("layers", r.layers());
+            o.put("norm", ff.norm().name());
+            o.put("batch", r.batch());
+            o.put("steps", r.steps());
+            o.put("msPerStep", r.stepMs());
+            o.put("examplesPerSecond", r.examplesPerSecond());
+            o.put("secondsPer60kEpoch", 60000 / r.examplesPerSecond());
+            o.put("gemmGflopPerStep", r.gflopsPerStep());
+            o.put("achievedGflops", r.achievedGflops());
+            o.put("nd4jGemmMsSameShapes", r.nd4jGemmMs());
+            o.put("ratioToNd4jGemm", r.ratioToNd4jGemm());
+            o.put("directGemmMsSameShapes", r.directGemmMs());
+            o.put("ratioToDirectGemm", r.ratioToDirectGemm());
+            if (epochs > 0) {
+                FfModel model = FfModel.initialise(ff, tc.seed());
+                long t0 = System.nanoTime();
+                FfFit.fit(model, tc, train, threads, TrainCommand::printProgress);
+                double secs = (System.nanoTime() - t0) / 1e9;
+                Evaluation e = LocalEvaluateJob.evaluate(model, test);
+                Gemm.init(1);
+                System.out.printf("bench-ff %s: test accuracy %.2f%% after %d epochs (%.1f s training)%n", r.layers(), 100 * e.accuracy(), epochs, secs);
+                o.put("epochs", epochs);
+                o.put("trainingSeconds", secs);
+                o.put("testAccuracy", e.accuracy());
+            }
+        }
+        if (out.getParent() != null) {
+            Files.createDirectories(out.getParent());
+        }
+        Files.write(out, Json.bytes(root));
+        System.out.println("bench-ff: results written to " + out);
+        return Main.OK;
+    }
+}

@@ -1,0 +1,49 @@
+package org.ffspark.cli;
+
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.ffspark.config.ConfigException;
+import org.ffspark.data.Split;
+import org.ffspark.io.Storage;
+import org.ffspark.job.LocalEvaluateJob;
+import org.ffspark.report.Evaluation;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ffspark evaluate}: accuracy, per-class accuracy and confusion matrix of a model. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Evaluate a model on a data split; writes evaluation-<split>.json beside the model (or to --out).")
+final class EvaluateCommand implements Callable<Integer> {
+    @Option(names = "--model", paramLabel = "DIR", required = true, description = "Model directory written by 'ffspark train'.")
+    String model;
+
+    @Option(names = "--data", paramLabel = "DIR", required = true, description = "IDX data directory, e.g. data/mnist.")
+    String data;
+
+    @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "test", description = "test or train (default ${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Where to write the JSON (default: <model>/evaluation-<split>.json).")
+    String out;
+
+    @Override
+    public Integer call() {
+        Split s;
+        try {
+            s = Split.valueOf(split.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--split = " + split + ": expected test or train");
+        }
+        LocalEvaluateJob.Result r = LocalEvaluateJob.run(Storage.local(), model, data, s, out);
+        Evaluation e = r.evaluation();
+        System.out.printf("evaluate: %s on %s/%s: accuracy %.2f%% (%d/%d)%n", model, data, s.id(), 100 * e.accuracy(), e.correct(), e.total());
+        StringBuilder b = new StringBuilder("evaluate: per class");
+        for (int c = 0; c < Evaluation.CLASSES; c++) {
+            b.append(String.format("  %d: %.1f%%", c, 100 * e.classAccuracy(c)));
+        }
+        System.out.println(b);
+        System.out.println("evaluate: written to " + r.file());
+        return Main.OK;
+    }
+}

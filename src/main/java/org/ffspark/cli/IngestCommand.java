@@ -1,0 +1,36 @@
+package org.ffspark.cli;
+
+import java.util.concurrent.Callable;
+
+import org.apache.spark.sql.SparkSession;
+import org.ffspark.io.Storage;
+import org.ffspark.job.IngestJob;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ffspark ingest}: IDX files to a Parquet data set. */
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+        description = {"Convert an IDX data directory (train and test splits) to a Parquet data set partitioned by split.",
+                "Schema: data-schemas/images.avsc. Written atomically; an existing output is refused without --overwrite."})
+final class IngestCommand implements Callable<Integer> {
+    @Option(names = "--data", paramLabel = "DIR", required = true, description = "IDX data directory (any Hadoop FS URI), e.g. data/mnist.")
+    String data;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output Parquet directory.")
+    String out;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master when not run by spark-submit (default local[*]).")
+    String master;
+
+    @Option(names = "--overwrite", description = "Replace an existing output.")
+    boolean overwrite;
+
+    @Override
+    public Integer call() {
+        try (SparkSession spark = Sessions.open("ingest", master)) {
+            IngestJob.Result r = IngestJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()), data, out, overwrite);
+            System.out.printf("ingest: %d train + %d test rows written to %s%n", r.trainRows(), r.testRows(), out);
+        }
+        return Main.OK;
+    }
+}

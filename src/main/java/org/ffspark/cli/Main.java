@@ -1,0 +1,64 @@
+package org.ffspark.cli;
+
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+
+import org.ffspark.config.ConfigException;
+import org.ffspark.data.InputDataException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of {@code ffspark}. Exit codes: 0 success, 1 internal error (stack trace printed), 2 bad
+ * configuration or arguments, 3 bad input data, 4 I/O failure. Errors of kinds 2-4 print one line.
+ */
+@Command(name = "ffspark", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Distributed Forward-Forward training and FF saliency analysis on Spark and ND4J.",
+        subcommands = {FetchDataCommand.class, IngestCommand.class, TrainCommand.class, EvaluateCommand.class,
+                BenchFfCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+    public static final int OK = 0;
+    public static final int INTERNAL = 1;
+    public static final int BAD_CONFIG = 2;
+    public static final int BAD_DATA = 3;
+    public static final int IO_FAILURE = 4;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (tests call this). */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> handle(ex, cmd.getErr()));
+        cl.setExitCodeExceptionMapper(ex -> BAD_CONFIG);
+        return cl.execute(args);
+    }
+
+    static int handle(Exception ex, PrintWriter err) {
+        Throwable e = ex;
+        if (ex instanceof ConfigException) {
+            err.println("ffspark: config error: " + e.getMessage());
+            return BAD_CONFIG;
+        }
+        if (ex instanceof InputDataException) {
+            err.println("ffspark: bad input: " + e.getMessage());
+            return BAD_DATA;
+        }
+        if (ex instanceof UncheckedIOException) {
+            err.println("ffspark: I/O error: " + e.getMessage());
+            return IO_FAILURE;
+        }
+        err.println("ffspark: internal error (please report): " + e);
+        ex.printStackTrace(err);
+        return INTERNAL;
+    }
+
+    /** Version string with the git commit of the build. */
+    public static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"ffspark 0.1.0 (" + org.ffspark.io.BuildInfo.gitCommit() + ")"};
+        }
+    }
+}

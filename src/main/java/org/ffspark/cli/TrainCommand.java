@@ -1,0 +1,76 @@
+package org.ffspark.cli;
+
+import java.util.concurrent.Callable;
+
+import org.ffspark.config.ConfigException;
+import org.ffspark.config.TrainFfConfig;
+import org.ffspark.ff.FfFit;
+import org.ffspark.ff.LayerStats;
+import org.ffspark.job.LocalTrainJob;
+import org.ffspark.io.Storage;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code ffspark train}: train an FF network. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Train a Forward-Forward network and write the model directory (manifest.json, params.bin, metrics.jsonl).",
+                "--local trains in this JVM (1 or 2 threads; bit-identical results either way)."})
+final class TrainCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions config;
+
+    @Option(names = "--local", description = "Train in this JVM, without Spark.")
+    boolean local;
+
+    @Option(names = "--data", paramLabel = "DIR", required = true, description = "IDX data directory (file://, hdfs://, s3a:// or a local path), e.g. data/mnist.")
+    String data;
+
+    @Option(names = "--model", paramLabel = "DIR", required = true, description = "Output model directory.")
+    String model;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "Train on the first N examples only (0 = all; default ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "2", description = "Threads for --local: 1 or 2 (default ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--overwrite", description = "Replace an existing model directory.")
+    boolean overwrite;
+
+    @Override
+    public Integer call() {
+        if (!local) {
+            throw new ConfigException("train: distributed training is not available in this build; pass --local");
+        }
+        ConfigException.require(threads == 1 || threads == 2, "--threads", threads, "must be 1 or 2");
+        ConfigException.require(limit >= 0, "--limit", limit, "must be >= 0");
+        TrainFfConfig cfg = config.load();
+        System.out.println("train: effective config " + cfg.toMap());
+        LocalTrainJob.run(Storage.local(), cfg, new LocalTrainJob.Options(data, model, limit, threads, overwrite),
+                TrainCommand::printProgress);
+        System.out.println("train: model written to " + model);
+        return Main.OK;
+    }
+
+    static void printProgress(FfFit.EpochReport r) {
+        StringBuilder b = new StringBuilder();
+        if (r.phases() > 1) {
+            b.append(String.format("layer %d/%d ", r.phase() + 1, r.phases()));
+        }
+        b.append(String.format("epoch %d/%d  loss %.4f", r.epoch() + 1, r.epochs(), r.stats().totalMeanLoss()));
+        LayerStats s = r.stats();
+        for (int l = 0; l < s.layers(); l++) {
+            if (s.examples(l) > 0) {
+                b.append(String.format("  L%d G+ %.3f G- %.3f", l + 1, s.meanGoodnessPositive(l), s.meanGoodnessNegative(l)));
+            }
+        }
+        b.append(String.format("  %.0f ex/s  %.2fs  ETA %s", r.examplesPerSecond(), r.seconds(), duration(r.etaSeconds())));
+        System.out.println(b);
+    }
+
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60) : String.format("%dm%02ds", s / 60, s % 60);
+    }
+}
