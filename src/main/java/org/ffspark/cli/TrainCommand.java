@@ -35,6 +35,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", defaultValue = "2", description = "Threads for --local: 1 or 2 (default ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--test-each-epoch", description = "Evaluate on the test split after every epoch (learning curve in metrics.jsonl).")
+    boolean testEachEpoch;
+
     @Option(names = "--overwrite", description = "Replace an existing model directory.")
     boolean overwrite;
 
@@ -47,13 +50,17 @@ final class TrainCommand implements Callable<Integer> {
         ConfigException.require(limit >= 0, "--limit", limit, "must be >= 0");
         TrainFfConfig cfg = config.load();
         System.out.println("train: effective config " + cfg.toMap());
-        LocalTrainJob.run(Storage.local(), cfg, new LocalTrainJob.Options(data, model, limit, threads, overwrite),
+        LocalTrainJob.run(Storage.local(), cfg, new LocalTrainJob.Options(data, model, limit, threads, overwrite, testEachEpoch),
                 TrainCommand::printProgress);
         System.out.println("train: model written to " + model);
         return Main.OK;
     }
 
     static void printProgress(FfFit.EpochReport r) {
+        printProgress(r, Double.NaN);
+    }
+
+    static void printProgress(FfFit.EpochReport r, double testAccuracy) {
         StringBuilder b = new StringBuilder();
         if (r.phases() > 1) {
             b.append(String.format("layer %d/%d ", r.phase() + 1, r.phases()));
@@ -66,6 +73,9 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         b.append(String.format("  %.0f ex/s  %.2fs  ETA %s", r.examplesPerSecond(), r.seconds(), duration(r.etaSeconds())));
+        if (!Double.isNaN(testAccuracy)) {
+            b.append(String.format("  test %.2f%%", 100 * testAccuracy));
+        }
         System.out.println(b);
     }
 

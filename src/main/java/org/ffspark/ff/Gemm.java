@@ -41,13 +41,7 @@ public final class Gemm {
         if (!initialised) {
             init(1);
         }
-        try {
-            cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    m, n, k, 1f, a.at(aOff), lda, b.at(bOff), ldb, beta, c.at(cOff), ldc);
-        } finally {
-            a.reset();
-            b.reset();
-            c.reset();
-        }
+        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                m, n, k, 1f, a.at(aOff), lda, b.at(bOff), ldb, beta, c.at(cOff), ldc);
     }
 }

@@ -4,7 +4,7 @@ import org.bytedeco.javacpp.FloatPointer;
 
 /**
  * A fixed-size float buffer in native memory, the operand type of {@link Gemm}. Owned by one engine object,
- * allocated once, freed on {@link #close()}. Not thread safe.
+ * allocated once, freed on {@link #close()}. Concurrent reads are safe; concurrent writes to overlapping ranges are not.
  */
 final class NativeFloats implements AutoCloseable {
     private final FloatPointer ptr;
@@ -22,24 +22,22 @@ final class NativeFloats implements AutoCloseable {
     /** Copies {@code src[srcOff .. srcOff+len)} to this buffer at {@code at}. */
     void put(long at, float[] src, int srcOff, int len) {
         check(at, len);
-        ptr.position(at).put(src, srcOff, len);
-        ptr.position(0);
+        ptr.getPointer(at).put(src, srcOff, len);
     }
 
     /** Copies {@code len} floats from this buffer at {@code at} into {@code dst[dstOff ..)}. */
     void get(long at, float[] dst, int dstOff, int len) {
         check(at, len);
-        ptr.position(at).get(dst, dstOff, len);
-        ptr.position(0);
+        ptr.getPointer(at).get(dst, dstOff, len);
     }
 
-    /** The pointer positioned at {@code at}; callers reset it with {@link #reset()} after the native call. */
+    /**
+     * A new pointer object to element {@code at}. A fresh object, not a repositioned shared one: two threads
+     * may read the same buffer (the weights) through GEMMs at the same time.
+     */
     FloatPointer at(long at) {
-        return ptr.position(at);
-    }
-
-    void reset() {
-        ptr.position(0);
+        check(at, 0);
+        return ptr.getPointer(at);
     }
 
     private void check(long at, long len) {

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -33,9 +34,14 @@ public final class Storage {
         return new Path(uri);
     }
 
+    /**
+     * The file system of {@code p}. For local files this is the raw local FS: ffspark verifies its own
+     * checksums, and Hadoop's {@code .crc} side files would only turn a corrupt file into a less clear error.
+     */
     public FileSystem fs(Path p) {
         try {
-            return p.getFileSystem(conf);
+            FileSystem fs = p.getFileSystem(conf);
+            return fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs;
         } catch (IOException e) {
             throw new UncheckedIOException(p + ": cannot open file system: " + e.getMessage(), e);
         }

@@ -26,12 +26,21 @@ import org.ffspark.io.Storage;
  * (manifest, parameters, {@code metrics.jsonl} with one line per epoch; schema in {@code data-schemas/}) atomically.
  */
 public final class LocalTrainJob {
-    /** What to train on and where to write. {@code limit} caps the training examples (0 = all). */
-    public record Options(String data, String model, int limit, int threads, boolean overwrite) {}
+    /**
+     * What to train on and where to write. {@code limit} caps the training examples (0 = all);
+     * {@code testEachEpoch} evaluates on the test split after every epoch (the learning curve).
+     */
+    public record Options(String data, String model, int limit, int threads, boolean overwrite, boolean testEachEpoch) {}
+
+    /** Receives each epoch's report and, when asked for, the test accuracy after it (else NaN). */
+    @FunctionalInterface
+    public interface Progress {
+        void epochDone(FfFit.EpochReport report, double testAccuracy);
+    }
 
     private LocalTrainJob() {}
 
-    public static FfModel run(Storage storage, TrainFfConfig cfg, Options opt, FfFit.Listener progress) {
+    public static FfModel run(Storage storage, TrainFfConfig cfg, Options opt, Progress progress) {
         String runId = RunIds.next();
         Path target = storage.path(opt.model());
         // Refuse an existing output before spending minutes on training.
@@ -40,10 +49,17 @@ public final class LocalTrainJob {
             LabeledImages data = opt.limit() > 0 ? train.images().head(opt.limit()) : train.images();
             Gemm.init(1);
             FfModel model = FfModel.initialise(cfg.ff(), cfg.train().seed());
+            LabeledImages test = opt.testEachEpoch() ? IdxDataset.read(storage, opt.data(), Split.TEST).images() : null;
             StringBuilder metrics = new StringBuilder();
             FfFit.fit(model, cfg.train(), data, opt.threads(), r -> {
-                metrics.append(Json.line(epochJson(r))).append('\n');
-                progress.epochDone(r);
+                double acc = test == null ? Double.NaN : LocalEvaluateJob.evaluate(model, test).accuracy();
+                Gemm.init(1);
+                ObjectNode line = epochJson(r);
+                if (test != null) {
+                    line.put("testAccuracy", acc);
+                }
+                metrics.append(Json.line(line)).append('\n');
+                progress.epochDone(r, acc);
             });
             Map<String, String> sums = new LinkedHashMap<>(train.checksums());
             if (opt.limit() > 0) {

@@ -1,0 +1,106 @@
+package org.ffspark;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
+
+import org.ffspark.data.LabeledImages;
+import org.ffspark.data.Split;
+import org.ffspark.io.IdxDataset;
+import org.ffspark.io.Storage;
+
+/** Test fixtures: the shared MNIST files and small IDX files written on the fly. */
+public final class TestData {
+    private static LabeledImages mnistTrain;
+    private static LabeledImages mnistTest;
+
+    private TestData() {}
+
+    public static Path shared() {
+        return Path.of(System.getProperty("ffspark.shared", "../shared"));
+    }
+
+    public static Path mnistDir() {
+        return shared().resolve("data/mnist");
+    }
+
+    public static Path fashionDir() {
+        return shared().resolve("data/fashion-mnist");
+    }
+
+    public static Path projectDir() {
+        return Path.of(System.getProperty("ffspark.basedir", "."));
+    }
+
+    public static synchronized LabeledImages mnistTrain() {
+        if (mnistTrain == null) {
+            mnistTrain = IdxDataset.read(Storage.local(), mnistDir().toString(), Split.TRAIN).images();
+        }
+        return mnistTrain;
+    }
+
+    public static synchronized LabeledImages mnistTest() {
+        if (mnistTest == null) {
+            mnistTest = IdxDataset.read(Storage.local(), mnistDir().toString(), Split.TEST).images();
+        }
+        return mnistTest;
+    }
+
+    /** Bytes of an images IDX file with the given header fields and payload. */
+    public static byte[] imagesIdx(int magic, int count, int rows, int cols, byte[] payload) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (DataOutputStream d = new DataOutputStream(b)) {
+            d.writeInt(magic);
+            d.writeInt(count);
+            d.writeInt(rows);
+            d.writeInt(cols);
+            d.write(payload);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return b.toByteArray();
+    }
+
+    public static byte[] labelsIdx(int magic, int count, byte[] payload) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (DataOutputStream d = new DataOutputStream(b)) {
+            d.writeInt(magic);
+            d.writeInt(count);
+            d.write(payload);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return b.toByteArray();
+    }
+
+    public static byte[] gzip(byte[] raw) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (GZIPOutputStream g = new GZIPOutputStream(b)) {
+            g.write(raw);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return b.toByteArray();
+    }
+
+    /** Writes the first {@code n} examples of each split of MNIST as a gzip IDX directory. */
+    public static Path writeMnistSlice(Path dir, int nTrain, int nTest) {
+        try {
+            Files.createDirectories(dir);
+            write(dir, Split.TRAIN, mnistTrain().head(nTrain));
+            write(dir, Split.TEST, mnistTest().head(nTest));
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void write(Path dir, Split split, LabeledImages d) throws IOException {
+        Files.write(dir.resolve(split.imagesFile() + ".gz"), gzip(imagesIdx(0x803, d.count(), 28, 28, d.pixels())));
+        Files.write(dir.resolve(split.labelsFile() + ".gz"), gzip(labelsIdx(0x801, d.count(), d.labels())));
+    }
+}

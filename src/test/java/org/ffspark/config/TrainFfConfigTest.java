@@ -1,0 +1,97 @@
+package org.ffspark.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+
+import org.ffspark.TestData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class TrainFfConfigTest {
+    @Test
+    void defaultsAreThePaperConfiguration() {
+        TrainFfConfig c = TrainFfConfig.load(null, List.of());
+        assertEquals(List.of(784, 500, 500), c.ff().layerSizes());
+        assertEquals(2.0f, c.ff().threshold());
+        assertEquals(GoodnessKind.MEAN_SQUARES, c.ff().goodness());
+        assertEquals(OptimizerKind.ADAM, c.train().optimizer());
+        assertEquals(100, c.train().batchSize());
+    }
+
+    @Test
+    void everyConfFileLoadsAndUsesOnlyKnownKeys() throws IOException {
+        try (var files = Files.list(TestData.projectDir().resolve("conf"))) {
+            List<Path> confs = files.filter(p -> p.getFileName().toString().startsWith("train-")).toList();
+            assertTrue(!confs.isEmpty(), "conf/train-*.properties exist");
+            for (Path p : confs) {
+                TrainFfConfig.load(p, List.of());
+            }
+        }
+    }
+
+    @Test
+    void confFileDocumentsEveryKey() throws IOException {
+        String text = Files.readString(TestData.projectDir().resolve("conf/train-ff.properties"));
+        Properties p = new Properties();
+        p.load(new java.io.StringReader(text));
+        for (String key : TrainFfConfig.DEFAULTS.keySet()) {
+            assertTrue(p.containsKey(key), "conf/train-ff.properties sets " + key);
+            assertEquals(TrainFfConfig.DEFAULTS.get(key), p.getProperty(key), key + " shows its default");
+        }
+    }
+
+    @Test
+    void precedenceIsDefaultsThenFileThenOverrides(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("c.properties");
+        Files.writeString(f, "train.epochs = 7\ntrain.batch-size = 50\n");
+        TrainFfConfig c = TrainFfConfig.load(f, List.of("train.epochs=3"));
+        assertEquals(3, c.train().epochs());
+        assertEquals(50, c.train().batchSize());
+        assertEquals(0.03f, c.train().learningRate());
+    }
+
+    @Test
+    void rejectsUnknownKeyNamingFile(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("c.properties");
+        Files.writeString(f, "train.epoch = 7\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> TrainFfConfig.load(f, List.of()));
+        assertTrue(e.getMessage().startsWith(f + ": unknown key 'train.epoch'"), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "ff.threshold=-2.0|--set: ff.threshold = -2.0: must be a finite number > 0",
+            "ff.threshold=0|ff.threshold = 0.0: must be a finite number > 0",
+            "train.learning-rate=0|train.learning-rate = 0.0: must be a finite number > 0",
+            "train.batch-size=0|train.batch-size = 0: must be >= 1",
+            "train.batch-size=-5|train.batch-size = -5: must be >= 1",
+            "train.epochs=0|train.epochs = 0: must be >= 1",
+            "train.epochs=two|train.epochs = two: expected an integer",
+            "ff.layers=784|ff.layers = 784: give the input size and at least one hidden size",
+            "ff.layers=100,50|ff.layers = 100,50: the first size is the input and must be 784",
+            "ff.layers=784,0|ff.layers = 784,0: every size must be >= 1",
+            "ff.layers=784,x|ff.layers = 784,x: expected comma-separated integers",
+            "ff.goodness=CUBE|ff.goodness = CUBE: expected one of MEAN_SQUARES, SUM_SQUARES",
+            "ff.score-layers=SKIP_FIRST|ff.score-layers = SKIP_FIRST: SKIP_FIRST needs at least two hidden layers",
+            "train.adam.beta1=1|train.adam.beta1 = 1.0: must be in [0, 1)"})
+    void rejectsBadValueNamingKeyAndValue(String override, String message) {
+        List<String> sets = override.startsWith("ff.score-layers") ? List.of("ff.layers=784,10", override) : List.of(override);
+        ConfigException e = assertThrows(ConfigException.class, () -> TrainFfConfig.load(null, sets));
+        assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
+
+    @Test
+    void rejectsMalformedOverride() {
+        ConfigException e = assertThrows(ConfigException.class, () -> TrainFfConfig.load(null, List.of("train.epochs")));
+        assertTrue(e.getMessage().contains("expected key=value"), e.getMessage());
+    }
+}
