@@ -1,0 +1,63 @@
+package org.ffspark.ff;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+
+import org.ffspark.config.FfConfig;
+import org.ffspark.config.GoodnessKind;
+import org.ffspark.config.NormKind;
+import org.ffspark.config.ScoreLayers;
+import org.ffspark.config.TrainFfConfig;
+import org.junit.jupiter.api.Test;
+
+/** Adam and SGD-with-momentum against their textbook formulas, step by step, in float64. */
+class OptimizerTest {
+    private static final FfLayout LAYOUT = new FfLayout(new FfConfig(List.of(784, 1), GoodnessKind.MEAN_SQUARES, NormKind.L2, 1f, ScoreLayers.ALL));
+
+    @Test
+    void adamFollowsKingmaAndBaWithBiasCorrectionAndWeightDecay() {
+        Optimizer opt = new Optimizer(TrainFfConfig.load(null, List.of("train.weight-decay=0.01")).train(), LAYOUT);
+        float[] p = new float[LAYOUT.size()];
+        p[0] = 0.5f;
+        double w = 0.5;
+        double m = 0;
+        double v = 0;
+        double[] grads = {0.3, -0.1, 0.7};
+        for (int t = 1; t <= grads.length; t++) {
+            float[] g0 = new float[LAYOUT.size()];
+            float[] g1 = new float[LAYOUT.size()];
+            g0[0] = (float) (grads[t - 1] * 0.25);
+            g1[0] = (float) (grads[t - 1] * 0.75);
+            opt.updateInPlace(p, g0, g1, 0, 1, 0, 0.03f);
+            opt.countStep(0, 0);
+            double g = grads[t - 1] + 0.01 * w;
+            m = 0.9 * m + 0.1 * g;
+            v = 0.999 * v + 0.001 * g * g;
+            double mh = m / (1 - Math.pow(0.9, t));
+            double vh = v / (1 - Math.pow(0.999, t));
+            w -= 0.03 * mh / (Math.sqrt(vh) + 1e-8);
+            assertEquals(w, p[0], 1e-6, "step " + t);
+        }
+    }
+
+    @Test
+    void sgdWithMomentumAccumulatesVelocity() {
+        Optimizer opt = new Optimizer(TrainFfConfig.load(null, List.of("train.optimizer=SGD")).train(), LAYOUT);
+        float[] p = new float[LAYOUT.size()];
+        p[5] = 1f;
+        double w = 1;
+        double vel = 0;
+        double[] grads = {0.2, 0.4, -0.3};
+        for (double gr : grads) {
+            float[] g0 = new float[LAYOUT.size()];
+            g0[5] = (float) gr;
+            opt.updateInPlace(p, g0, new float[LAYOUT.size()], 0, LAYOUT.size(), 0, 0.1f);
+            opt.countStep(0, 0);
+            vel = 0.9 * vel + gr;
+            w -= 0.1 * vel;
+            assertEquals(w, p[5], 1e-6);
+        }
+        assertEquals(0f, p[6]);
+    }
+}
