@@ -83,10 +83,10 @@ public final class FfTrainer implements AutoCloseable {
         int from = layout.start(firstLayer);
         int to = layout.end(lastLayer);
         int mid = from + (to - from) / 2;
-        // Element-wise, so splitting the range across threads cannot change the result.
+        // Element-wise, so splitting the range across threads cannot change the result. Each thread also
+        // copies its updated range to the native mirror while it is still in cache.
         parallel(() -> update(from, mid, firstLayer, lastLayer, lr), () -> update(mid, to, firstLayer, lastLayer, lr));
         optimizer.countStep(firstLayer, lastLayer);
-        weights.sync(firstLayer, lastLayer);
     }
 
     private void update(int from, int to, int firstLayer, int lastLayer, float lr) {
@@ -97,6 +97,7 @@ public final class FfTrainer implements AutoCloseable {
                 optimizer.updateInPlace(model.params(), chunks[0].grad, chunks[1].grad, a, b, l, lr);
             }
         }
+        weights.sync(from, to);
     }
 
     /** Call after the model's parameter buffer was replaced from outside (e.g. averaged parameters). */

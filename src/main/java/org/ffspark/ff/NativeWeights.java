@@ -26,11 +26,8 @@ final class NativeWeights implements AutoCloseable {
         mirror.put(0, model.params(), 0, model.params().length);
     }
 
-    /** Copies layers {@code first..last} (inclusive) from the heap buffer. */
-    void sync(int first, int last) {
-        FfLayout layout = model.layout();
-        int from = layout.start(first);
-        int to = layout.end(last);
+    /** Copies parameters {@code [from, to)} from the heap buffer; disjoint ranges may be copied concurrently. */
+    void sync(int from, int to) {
         mirror.put(from, model.params(), from, to - from);
     }
 
