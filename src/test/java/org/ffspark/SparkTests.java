@@ -1,22 +1,49 @@
 package org.ffspark;
 
+import java.io.File;
+
 import org.apache.spark.sql.SparkSession;
 
-/** One shared local[2] SparkSession per test JVM (STACK.md: the first costs 1-2 s, later ones nothing). */
+/**
+ * One shared SparkSession per test JVM (STACK.md: the first costs 1-2 s, later ones nothing). Fast tests use
+ * {@code local[2,2]} (two cores, one retry per task, so retry tests work); cluster tests switch to
+ * {@code local-cluster[2,1,1024]} (two executor JVMs) through {@link #session(String)}, which stops the old one.
+ */
 public final class SparkTests {
+    public static final String LOCAL = "local[2,2]";
+    public static final String LOCAL_CLUSTER = "local-cluster[2,1,1024]";
     private static SparkSession session;
+    private static String master;
 
     private SparkTests() {}
 
-    public static synchronized SparkSession session() {
-        if (session == null) {
-            session = SparkSession.builder().master("local[2]").appName("ffspark-tests")
-                    .config("spark.ui.enabled", "false")
-                    .config("spark.driver.host", "127.0.0.1")
-                    .config("spark.driver.bindAddress", "127.0.0.1")
-                    .config("spark.sql.shuffle.partitions", "2")
-                    .getOrCreate();
+    public static SparkSession session() {
+        return session(LOCAL);
+    }
+
+    public static synchronized SparkSession session(String wanted) {
+        if (session != null && wanted.equals(master)) {
+            return session;
         }
+        if (session != null) {
+            session.stop();
+            SparkSession.clearActiveSession();
+            SparkSession.clearDefaultSession();
+        }
+        SparkSession.Builder b = SparkSession.builder().master(wanted).appName("ffspark-tests")
+                .config("spark.ui.enabled", "false")
+                .config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.sql.shuffle.partitions", "2")
+                .config("spark.task.maxFailures", "2");
+        if (wanted.startsWith("local-cluster")) {
+            new File(System.getenv("SPARK_HOME"), "jars").mkdirs();
+            b.config("spark.executor.extraClassPath", System.getProperty("test.cp"))
+                    .config("spark.executorEnv.OMP_NUM_THREADS", "1")
+                    .config("spark.executor.memory", "1g");
+        }
+        session = b.getOrCreate();
+        master = wanted;
         return session;
     }
 }

@@ -6,7 +6,10 @@ import org.ffspark.config.ConfigException;
 import org.ffspark.config.TrainFfConfig;
 import org.ffspark.ff.FfFit;
 import org.ffspark.ff.LayerStats;
+import org.apache.spark.sql.SparkSession;
 import org.ffspark.job.LocalTrainJob;
+import org.ffspark.job.TrainJob;
+import org.ffspark.train.SparkFfTrainer;
 import org.ffspark.io.Storage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,6 +18,7 @@ import picocli.CommandLine.Option;
 /** {@code ffspark train}: train an FF network. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Train a Forward-Forward network and write the model directory (manifest.json, params.bin, metrics.jsonl).",
+                "Default: Spark job with periodic parameter averaging (master from spark-submit, --master, or local[*]).",
                 "--local trains in this JVM (1 or 2 threads; bit-identical results either way)."})
 final class TrainCommand implements Callable<Integer> {
     @Mixin
@@ -35,6 +39,24 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", defaultValue = "2", description = "Threads for --local: 1 or 2 (default ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "0", description = "Spark: shards (default: the cluster's default parallelism, i.e. its cores).")
+    int partitions;
+
+    @Option(names = "--averaging-period", paramLabel = "BATCHES", defaultValue = "10", description = "Spark: minibatches per partition between parameter averages (default ${DEFAULT-VALUE}).")
+    int averagingPeriod;
+
+    @Option(names = "--checkpoint-every", paramLabel = "ROUNDS", defaultValue = "50", description = "Spark: checkpoint every N averaging rounds and after the last; 0 = never (default ${DEFAULT-VALUE}).")
+    int checkpointEvery;
+
+    @Option(names = "--run-dir", paramLabel = "DIR", description = "Spark: run directory for checkpoints, metrics.jsonl and run.json (default: <model>.run).")
+    String runDir;
+
+    @Option(names = "--resume", description = "Spark: continue from the newest valid checkpoint in the run directory.")
+    boolean resume;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master when not run by spark-submit (default local[*]).")
+    String master;
+
     @Option(names = "--test-each-epoch", description = "Evaluate on the test split after every epoch (learning curve in metrics.jsonl).")
     boolean testEachEpoch;
 
@@ -43,13 +65,23 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!local) {
-            throw new ConfigException("train: distributed training is not available in this build; pass --local");
-        }
         ConfigException.require(threads == 1 || threads == 2, "--threads", threads, "must be 1 or 2");
         ConfigException.require(limit >= 0, "--limit", limit, "must be >= 0");
+        ConfigException.require(partitions >= 0, "--partitions", partitions, "must be >= 0 (0 = default parallelism)");
         TrainFfConfig cfg = config.load();
         System.out.println("train: effective config " + cfg.toMap());
+        if (!local) {
+            ConfigException.require(limit == 0, "--limit", limit, "only with --local");
+            ConfigException.require(!testEachEpoch, "--test-each-epoch", true, "only with --local; use 'ffspark evaluate'");
+            SparkFfTrainer.Options so = new SparkFfTrainer.Options(averagingPeriod, checkpointEvery, -1);
+            try (SparkSession spark = Sessions.open("train", master)) {
+                TrainJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()), cfg,
+                        new TrainJob.Options(data, model, runDir, partitions, so, resume, overwrite),
+                        (r, s) -> printRound(r), w -> System.err.println("train: warning: " + w));
+            }
+            System.out.println("train: model written to " + model);
+            return Main.OK;
+        }
         LocalTrainJob.run(Storage.local(), cfg, new LocalTrainJob.Options(data, model, limit, threads, overwrite, testEachEpoch),
                 TrainCommand::printProgress);
         System.out.println("train: model written to " + model);
@@ -76,6 +108,23 @@ final class TrainCommand implements Callable<Integer> {
         if (!Double.isNaN(testAccuracy)) {
             b.append(String.format("  test %.2f%%", 100 * testAccuracy));
         }
+        System.out.println(b);
+    }
+
+    static void printRound(SparkFfTrainer.RoundReport r) {
+        StringBuilder b = new StringBuilder(String.format("round %d/%d  epoch %d", r.position().round() + 1, r.rounds(), r.position().epoch() + 1));
+        if (r.position().phase() > 0) {
+            b.append(String.format(" (layer %d)", r.position().phase() + 1));
+        }
+        LayerStats s = r.stats();
+        b.append(String.format("  loss %.4f", s.totalMeanLoss()));
+        for (int l = 0; l < s.layers(); l++) {
+            if (s.examples(l) > 0) {
+                b.append(String.format("  L%d G+ %.3f G- %.3f", l + 1, s.meanGoodnessPositive(l), s.meanGoodnessNegative(l)));
+            }
+        }
+        b.append(String.format("  %.0f ex/s  round %.2fs (compute %.2f, broadcast %.2f, aggregate %.2f)  ETA %s",
+                r.examples() / r.seconds(), r.seconds(), r.computeSeconds(), r.broadcastSeconds(), r.aggregateSeconds(), duration(r.etaSeconds())));
         System.out.println(b);
     }
 

@@ -9,7 +9,7 @@ import java.util.List;
  * normalisation, threshold and the layers that are scored. Recorded in every model manifest.
  */
 public record FfConfig(List<Integer> layerSizes, GoodnessKind goodness, NormKind norm, float threshold,
-                       ScoreLayers scoreLayers) {
+                       ScoreLayers scoreLayers) implements java.io.Serializable {
     public static final int INPUT_SIZE = 784;
 
     public FfConfig {

@@ -8,7 +8,7 @@ import static org.ffspark.config.ConfigException.require;
  */
 public record TrainConfig(OptimizerKind optimizer, float learningRate, LrSchedule lrSchedule, float beta1,
                           float beta2, float epsilon, float momentum, float weightDecay, int batchSize, int epochs,
-                          Schedule schedule, NegativeKind negatives, long seed) {
+                          Schedule schedule, NegativeKind negatives, long seed) implements java.io.Serializable {
     public TrainConfig {
         require(learningRate > 0 && Float.isFinite(learningRate), "train.learning-rate", learningRate, "must be a finite number > 0");
         require(beta1 >= 0 && beta1 < 1, "train.adam.beta1", beta1, "must be in [0, 1)");

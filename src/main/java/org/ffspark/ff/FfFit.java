@@ -1,20 +1,15 @@
 package org.ffspark.ff;
 
-import org.ffspark.config.NegativeKind;
 import org.ffspark.config.Schedule;
 import org.ffspark.config.TrainConfig;
 import org.ffspark.data.LabeledImages;
 
 /**
- * Single-JVM FF training: epochs of shuffled minibatches, negatives drawn per batch, every layer trained on
- * every batch ({@link Schedule#SIMULTANEOUS}) or one layer after another ({@link Schedule#GREEDY}). A pure
- * function of (model, config, data, seed): the shuffle of phase p, epoch e uses {@code Rng(mix(seed, 1, p, e, shard))}
- * and its negatives {@code Rng(mix(seed, 2, p, e, shard))}, with shard 0 here.
+ * Single-JVM FF training: epochs of shuffled minibatches over the whole data set as one shard (index 0), every
+ * layer trained on every batch ({@link Schedule#SIMULTANEOUS}) or one layer after another ({@link Schedule#GREEDY}).
+ * A pure function of (model, config, data); see {@link ShardTrainer} for how the random draws are derived.
  */
 public final class FfFit {
-    static final long SHUFFLE = 1;
-    static final long NEGATIVES = 2;
-
     /** Per-epoch progress. */
     public record EpochReport(int phase, int phases, int epoch, int epochs, LayerStats stats, double seconds,
                               double examplesPerSecond, double etaSeconds) {}
@@ -30,46 +25,18 @@ public final class FfFit {
     /** Trains {@code model} in place on {@code data} with 1 or 2 threads (same result); returns the same model. */
     public static FfModel fit(FfModel model, TrainConfig train, LabeledImages data, int threads, Listener listener) {
         int layers = model.layout().layers();
-        int phases = train.schedule() == Schedule.GREEDY ? layers : 1;
+        int phases = ShardTrainer.phases(train, layers);
         int n = data.count();
-        int batch = Math.min(train.batchSize(), n);
-        int batches = (n + batch - 1) / batch;
-        float[] images = new float[batch * LabeledImages.PIXELS];
-        int[] pos = new int[batch];
-        int[] neg = new int[batch];
-        float[] scores = train.negatives() == NegativeKind.HARD ? new float[batch * FfScorer.LABELS] : null;
+        TrainConfig effective = train.batchSize() <= n ? train : withBatch(train, n);
+        int batches = ShardTrainer.batchesPerEpoch(n, effective.batchSize());
         long started = System.nanoTime();
         long totalEpochs = (long) phases * train.epochs();
-        try (FfTrainer trainer = new FfTrainer(model, train, batch, threads);
-             FfScorer scorer = scores == null ? null : new FfScorer(model, batch)) {
+        try (ShardTrainer shard = new ShardTrainer(model, effective, data, 0, threads)) {
             for (int phase = 0; phase < phases; phase++) {
-                int first = phases == 1 ? 0 : phase;
-                int last = phases == 1 ? layers - 1 : phase;
                 for (int epoch = 0; epoch < train.epochs(); epoch++) {
                     long t0 = System.nanoTime();
                     LayerStats stats = new LayerStats(layers);
-                    int[] order = identity(n);
-                    new Rng(Rng.mix(train.seed(), SHUFFLE, phase, epoch, 0)).shuffleInPlace(order);
-                    Rng negRng = new Rng(Rng.mix(train.seed(), NEGATIVES, phase, epoch, 0));
-                    for (int bi = 0; bi < batches; bi++) {
-                        int from = bi * batch;
-                        int count = Math.min(batch, n - from);
-                        for (int i = 0; i < count; i++) {
-                            int ex = order[from + i];
-                            data.copyPixels(ex, images, i * LabeledImages.PIXELS);
-                            pos[i] = data.label(ex);
-                        }
-                        if (scorer != null) {
-                            scorer.parametersChanged();
-                            scorer.score(images, 0, count, scores);
-                            NegativeSampler.hard(pos, scores, count, negRng, neg);
-                        } else {
-                            NegativeSampler.random(pos, count, negRng, neg);
-                        }
-                        double progress = (epoch + (double) bi / batches) / train.epochs();
-                        float lr = train.lrSchedule().at(train.learningRate(), progress);
-                        trainer.step(images, count, pos, neg, first, last, lr, stats);
-                    }
+                    shard.run(phase, epoch, 0, batches, stats);
                     double secs = (System.nanoTime() - t0) / 1e9;
                     long done = (long) phase * train.epochs() + epoch + 1;
                     double elapsed = (System.nanoTime() - started) / 1e9;
@@ -83,11 +50,8 @@ public final class FfFit {
         return model;
     }
 
-    static int[] identity(int n) {
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = i;
-        }
-        return a;
+    static TrainConfig withBatch(TrainConfig t, int batch) {
+        return new TrainConfig(t.optimizer(), t.learningRate(), t.lrSchedule(), t.beta1(), t.beta2(), t.epsilon(),
+                t.momentum(), t.weightDecay(), batch, t.epochs(), t.schedule(), t.negatives(), t.seed());
     }
 }

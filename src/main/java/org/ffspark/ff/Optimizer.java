@@ -78,6 +78,17 @@ public final class Optimizer {
         }
     }
 
+    /** Replaces the optimizer state with copies of the given buffers (same layout as {@link #firstMoment()} etc.). */
+    public void loadState(float[] firstMoment, float[] secondMoment, long[] stepCounts) {
+        if (firstMoment.length != first.length || secondMoment.length != second.length || stepCounts.length != steps.length) {
+            throw new IllegalArgumentException("optimizer state of sizes " + firstMoment.length + "/" + secondMoment.length
+                    + "/" + stepCounts.length + " does not fit " + first.length + "/" + second.length + "/" + steps.length);
+        }
+        System.arraycopy(firstMoment, 0, first, 0, first.length);
+        System.arraycopy(secondMoment, 0, second, 0, second.length);
+        System.arraycopy(stepCounts, 0, steps, 0, steps.length);
+    }
+
     /** Adam's first moment or SGD's velocity (live, layout of the parameters). */
     public float[] firstMoment() {
         return first;

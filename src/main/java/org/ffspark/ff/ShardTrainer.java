@@ -1,0 +1,116 @@
+package org.ffspark.ff;
+
+import org.ffspark.config.NegativeKind;
+import org.ffspark.config.Schedule;
+import org.ffspark.config.TrainConfig;
+import org.ffspark.data.LabeledImages;
+
+/**
+ * Runs FF learning steps over one shard of the training data: the unit of work of both the single-JVM trainer
+ * (one shard holding everything) and a Spark partition. Every random draw is a pure function of
+ * (seed, phase, epoch, shard, batch): the order of epoch e is {@code Rng(mix(seed, 1, phase, e, shard))}, the
+ * negatives of batch j are drawn from {@code Rng(mix(seed, 2, phase, e, shard, j))}. So a batch can be replayed on
+ * its own, a retried Spark task repeats exactly, and one shard on Spark equals the single-JVM run.
+ */
+public final class ShardTrainer implements AutoCloseable {
+    static final long SHUFFLE = 1;
+    static final long NEGATIVES = 2;
+
+    private final TrainConfig train;
+    private final LabeledImages shard;
+    private final int shardIndex;
+    private final FfTrainer trainer;
+    private final FfScorer scorer;
+    private final int batch;
+    private final float[] images;
+    private final int[] pos;
+    private final int[] neg;
+    private final float[] scores;
+    private int[] order;
+    private long orderKey = Long.MIN_VALUE;
+
+    public ShardTrainer(FfModel model, TrainConfig train, LabeledImages shard, int shardIndex, int threads) {
+        this.train = train;
+        this.shard = shard;
+        this.shardIndex = shardIndex;
+        this.batch = train.batchSize();
+        this.trainer = new FfTrainer(model, train, batch, threads);
+        this.scorer = train.negatives() == NegativeKind.HARD ? new FfScorer(model, batch) : null;
+        this.images = new float[batch * LabeledImages.PIXELS];
+        this.pos = new int[batch];
+        this.neg = new int[batch];
+        this.scores = scorer == null ? null : new float[batch * FfScorer.LABELS];
+    }
+
+    public FfTrainer trainer() {
+        return trainer;
+    }
+
+    /** Number of training phases: 1 for SIMULTANEOUS, one per layer for GREEDY. */
+    public static int phases(TrainConfig train, int layers) {
+        return train.schedule() == Schedule.GREEDY ? layers : 1;
+    }
+
+    /** Minibatches in one epoch of a shard of {@code examples} examples (the last may be short). */
+    public static int batchesPerEpoch(int examples, int batchSize) {
+        return (examples + batchSize - 1) / batchSize;
+    }
+
+    /**
+     * Runs batches {@code [fromBatch, toBatch)} of epoch {@code epoch} of {@code phase}, updating the model in
+     * place; adds loss and goodness to {@code stats}. Returns the number of batches run.
+     */
+    public int run(int phase, int epoch, int fromBatch, int toBatch, LayerStats stats) {
+        int layers = trainer.model().layout().layers();
+        boolean greedy = phases(train, layers) > 1;
+        int first = greedy ? phase : 0;
+        int last = greedy ? phase : layers - 1;
+        int n = shard.count();
+        int batches = batchesPerEpoch(n, batch);
+        long key = ((long) phase << 32) | epoch;
+        if (key != orderKey) {
+            order = identity(n);
+            new Rng(Rng.mix(train.seed(), SHUFFLE, phase, epoch, shardIndex)).shuffleInPlace(order);
+            orderKey = key;
+        }
+        int done = 0;
+        for (int bi = fromBatch; bi < Math.min(toBatch, batches); bi++) {
+            int from = bi * batch;
+            int count = Math.min(batch, n - from);
+            for (int i = 0; i < count; i++) {
+                int ex = order[from + i];
+                shard.copyPixels(ex, images, i * LabeledImages.PIXELS);
+                pos[i] = shard.label(ex);
+            }
+            Rng negRng = new Rng(Rng.mix(train.seed(), NEGATIVES, phase, epoch, shardIndex, bi));
+            if (scorer != null) {
+                scorer.parametersChanged();
+                scorer.score(images, 0, count, scores);
+                NegativeSampler.hard(pos, scores, count, negRng, neg);
+            } else {
+                NegativeSampler.random(pos, count, negRng, neg);
+            }
+            double progress = (epoch + (double) bi / batches) / train.epochs();
+            float lr = train.lrSchedule().at(train.learningRate(), progress);
+            trainer.step(images, count, pos, neg, first, last, lr, stats);
+            done++;
+        }
+        return done;
+    }
+
+    static int[] identity(int n) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i;
+        }
+        return a;
+    }
+
+    @Override
+    public void close() {
+        trainer.close();
+        if (scorer != null) {
+            scorer.close();
+        }
+    }
+}

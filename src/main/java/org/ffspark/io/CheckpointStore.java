@@ -1,0 +1,130 @@
+package org.ffspark.io;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
+import org.ffspark.config.FfConfig;
+import org.ffspark.data.Checksums;
+import org.ffspark.ff.FfModel;
+import org.ffspark.ff.TrainState;
+
+/**
+ * Training checkpoints in {@code <runDir>/checkpoints/round-NNNNNNNN/}: the model (as {@link ModelStore}), the
+ * optimizer state ({@code optimizer.bin}: first then second moments as little-endian float32, then the per-layer
+ * step counts as little-endian int64) and {@code checkpoint.json} (round, the metrics so far, optimizer checksum).
+ * Each is written to a temporary directory and renamed, so a checkpoint either exists whole or not at all; one
+ * that fails verification is skipped with a warning when resuming.
+ */
+public final class CheckpointStore {
+    public static final String DIR = "checkpoints";
+
+    /** A verified checkpoint: the state after {@code round} and the metric lines written until then. */
+    public record Checkpoint(int round, TrainState state, List<String> metricLines) {}
+
+    private final Storage storage;
+    private final Path root;
+
+    public CheckpointStore(Storage storage, String runDir) {
+        this.storage = storage;
+        this.root = new Path(storage.path(runDir), DIR);
+    }
+
+    public void write(int round, TrainState state, FfConfig config, ModelStore.Provenance prov, List<String> metricLines) {
+        Path target = new Path(root, String.format("round-%08d", round));
+        try (AtomicOutput out = AtomicOutput.begin(storage, target, prov.runId(), true)) {
+            ModelStore.writeInto(storage, new FfModel(config, state.params()), prov, out.dir());
+            byte[] opt = optimizerBytes(state);
+            storage.writeAll(new Path(out.dir(), "optimizer.bin"), opt);
+            ObjectNode j = Json.object();
+            j.put("format", "ffspark-checkpoint");
+            j.put("formatVersion", 1);
+            j.put("round", round);
+            j.put("optimizerSha256", Checksums.sha256(opt));
+            j.put("firstMomentCount", state.firstMoment().length);
+            j.put("secondMomentCount", state.secondMoment().length);
+            j.put("layers", state.steps().length);
+            ArrayNode m = j.putArray("metrics");
+            metricLines.forEach(m::add);
+            storage.writeAll(new Path(out.dir(), "checkpoint.json"), Json.bytes(j));
+            out.commit();
+        }
+    }
+
+    /** The newest checkpoint that verifies; broken ones are reported to {@code warn} and skipped. */
+    public Optional<Checkpoint> latest(Consumer<String> warn) {
+        if (!storage.exists(root)) {
+            return Optional.empty();
+        }
+        List<Path> dirs = new ArrayList<>();
+        try {
+            for (FileStatus s : storage.fs(root).listStatus(root)) {
+                String name = s.getPath().getName();
+                if (s.isDirectory() && name.matches("round-\\d{8}")) {
+                    dirs.add(s.getPath());
+                } else if (name.contains(".tmp-")) {
+                    warn.accept(s.getPath() + ": ignoring a half-written checkpoint");
+                }
+            }
+        } catch (FileNotFoundException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(root + ": " + e.getMessage(), e);
+        }
+        dirs.sort((a, b) -> b.getName().compareTo(a.getName()));
+        for (Path d : dirs) {
+            try {
+                return Optional.of(read(d));
+            } catch (RuntimeException e) {
+                warn.accept(d + ": skipping an unusable checkpoint (" + e.getMessage() + ")");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Checkpoint read(Path dir) {
+        FfModel model = ModelStore.read(storage, dir.toString()).model();
+        Path cj = new Path(dir, "checkpoint.json");
+        JsonNode j = Json.parse(storage.readAll(cj), cj.toString());
+        byte[] opt = storage.readAll(new Path(dir, "optimizer.bin"));
+        if (!Checksums.sha256(opt).equals(j.path("optimizerSha256").asText())) {
+            throw new org.ffspark.data.InputDataException(new Path(dir, "optimizer.bin").toString(), "checksum mismatch");
+        }
+        int nf = j.path("firstMomentCount").asInt();
+        int ns = j.path("secondMomentCount").asInt();
+        int layers = j.path("layers").asInt();
+        if (opt.length != 4L * (nf + ns) + 8L * layers) {
+            throw new org.ffspark.data.InputDataException(new Path(dir, "optimizer.bin").toString(), "wrong length " + opt.length);
+        }
+        ByteBuffer b = ByteBuffer.wrap(opt).order(ByteOrder.LITTLE_ENDIAN);
+        float[] first = new float[nf];
+        float[] second = new float[ns];
+        long[] steps = new long[layers];
+        b.asFloatBuffer().get(first).get(second);
+        b.position(4 * (nf + ns));
+        b.asLongBuffer().get(steps);
+        List<String> lines = new ArrayList<>();
+        j.path("metrics").forEach(n -> lines.add(n.asText()));
+        return new Checkpoint(j.path("round").asInt(), new TrainState(model.params(), first, second, steps), lines);
+    }
+
+    static byte[] optimizerBytes(TrainState s) {
+        ByteBuffer b = ByteBuffer.allocate(4 * (s.firstMoment().length + s.secondMoment().length) + 8 * s.steps().length)
+                .order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(s.firstMoment()).put(s.secondMoment());
+        b.position(4 * (s.firstMoment().length + s.secondMoment().length));
+        b.asLongBuffer().put(s.steps());
+        return b.array();
+    }
+}

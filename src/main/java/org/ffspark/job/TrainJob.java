@@ -1,0 +1,196 @@
+package org.ffspark.job;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.ffspark.config.ConfigException;
+import org.ffspark.config.TrainFfConfig;
+import org.ffspark.data.LabeledImages;
+import org.ffspark.data.Split;
+import org.ffspark.ff.FfModel;
+import org.ffspark.ff.FfTrainer;
+import org.ffspark.ff.LayerStats;
+import org.ffspark.ff.TrainState;
+import org.ffspark.io.AtomicOutput;
+import org.ffspark.io.BuildInfo;
+import org.ffspark.io.CheckpointStore;
+import org.ffspark.io.IdxDataset;
+import org.ffspark.io.Json;
+import org.ffspark.io.ModelStore;
+import org.ffspark.io.Storage;
+import org.ffspark.train.Shards;
+import org.ffspark.train.SparkFfTrainer;
+
+/**
+ * The distributed training job: shard the training data (IDX directory or ingest Parquet) into partitions, run
+ * averaging rounds ({@link SparkFfTrainer}), write per-round metrics ({@code metrics.jsonl}, schema
+ * {@code data-schemas/train-rounds.schema.json}) and checkpoints to the run directory, and finally the model
+ * directory with {@code run.json} (schema {@code data-schemas/run.schema.json}) beside its manifest.
+ */
+public final class TrainJob {
+    /** Job options; {@code partitions} 0 means the cluster's default parallelism. */
+    public record Options(String data, String model, String runDir, int partitions, SparkFfTrainer.Options spark,
+                          boolean resume, boolean overwrite) {}
+
+    private TrainJob() {}
+
+    public static FfModel run(SparkSession spark, Storage storage, TrainFfConfig cfg, Options opt,
+                              SparkFfTrainer.RoundListener progress, Consumer<String> warn) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        String runId = RunIds.next();
+        String runDir = opt.runDir() != null ? opt.runDir() : opt.model() + ".run";
+        Path modelPath = storage.path(opt.model());
+        if (storage.exists(modelPath) && !opt.overwrite()) {
+            throw new ConfigException(modelPath + ": output already exists; pass --overwrite to replace it");
+        }
+        CheckpointStore checkpoints = new CheckpointStore(storage, runDir);
+        Path runPath = storage.path(runDir);
+        if (!opt.resume() && storage.exists(runPath)) {
+            if (!opt.overwrite()) {
+                throw new ConfigException(runPath + ": run directory exists; pass --resume to continue that run or --overwrite to start over");
+            }
+            storage.delete(runPath);
+        }
+        int n = opt.partitions() > 0 ? opt.partitions() : jsc.defaultParallelism();
+        long seed = cfg.train().seed();
+        Map<String, String> checksums = new LinkedHashMap<>();
+        JavaRDD<LabeledImages> shards = shards(spark, jsc, storage, opt.data(), n, seed, checksums);
+        try {
+            SparkFfTrainer trainer = new SparkFfTrainer(jsc, shards, cfg.ff(), cfg.train(), opt.spark());
+            FfModel init = FfModel.initialise(cfg.ff(), seed);
+            TrainState state;
+            int firstRound = 0;
+            List<String> metrics = new ArrayList<>();
+            Optional<CheckpointStore.Checkpoint> ck = opt.resume() ? checkpoints.latest(warn) : Optional.empty();
+            if (ck.isPresent()) {
+                state = ck.get().state();
+                firstRound = ck.get().round() + 1;
+                metrics.addAll(ck.get().metricLines());
+            } else {
+                try (FfTrainer t = new FfTrainer(init, cfg.train(), 1, 1)) {
+                    state = TrainState.initial(init, t.optimizer());
+                }
+            }
+            ModelStore.Provenance prov = new ModelStore.Provenance(cfg.toMap(), checksums, seed, BuildInfo.gitCommit(), runId, RunIds.now());
+            Path metricsPath = new Path(runPath, "metrics.jsonl");
+            int every = opt.spark().checkpointEveryRounds();
+            state = trainer.run(state, firstRound, (report, s) -> {
+                metrics.add(Json.line(roundJson(report)));
+                writeText(storage, metricsPath, metrics, runId);
+                boolean last = report.position().round() == report.rounds() - 1;
+                if (every > 0 && ((report.position().round() + 1) % every == 0 || last)) {
+                    checkpoints.write(report.position().round(), s, cfg.ff(), prov, metrics);
+                }
+                progress.roundDone(report, s);
+            });
+            FfModel model = new FfModel(cfg.ff(), state.params());
+            ObjectNode run = runJson(spark, cfg, checksums, seed, runId, n, opt, trainer.totalRounds());
+            try (AtomicOutput out = AtomicOutput.begin(storage, modelPath, runId, opt.overwrite())) {
+                ModelStore.writeInto(storage, model, prov, out.dir());
+                storage.writeAll(new Path(out.dir(), "run.json"), Json.bytes(run));
+                storage.writeAll(new Path(out.dir(), "metrics.jsonl"), String.join("\n", metrics).concat("\n").getBytes(StandardCharsets.UTF_8));
+                out.commit();
+            }
+            storage.writeAll(new Path(runPath, "run.json.tmp-" + runId), Json.bytes(run));
+            Path runJson = new Path(runPath, "run.json");
+            if (storage.exists(runJson)) {
+                storage.delete(runJson);
+            }
+            storage.rename(new Path(runPath, "run.json.tmp-" + runId), runJson);
+            return model;
+        } finally {
+            shards.unpersist(false);
+        }
+    }
+
+    static JavaRDD<LabeledImages> shards(SparkSession spark, JavaSparkContext jsc, Storage storage, String data, int n,
+                                         long seed, Map<String, String> checksums) {
+        Path meta = new Path(storage.path(data), "_ffspark.json");
+        if (storage.exists(meta)) {
+            JsonNode m = Json.parse(storage.readAll(meta), meta.toString());
+            m.path("checksums").fields().forEachRemaining(e -> {
+                if (e.getKey().startsWith("train")) {
+                    checksums.put(e.getKey(), e.getValue().asText());
+                }
+            });
+            return Shards.fromParquet(spark, data, n, seed);
+        }
+        IdxDataset.Loaded train = IdxDataset.read(storage, data, Split.TRAIN);
+        checksums.putAll(train.checksums());
+        return Shards.fromImages(jsc, train.images(), n, seed);
+    }
+
+    static ObjectNode roundJson(SparkFfTrainer.RoundReport r) {
+        ObjectNode o = Json.object();
+        o.put("round", r.position().round() + 1);
+        o.put("rounds", r.rounds());
+        o.put("phase", r.position().phase());
+        o.put("epoch", r.position().epoch() + 1);
+        o.put("examples", r.examples());
+        o.put("seconds", r.seconds());
+        o.put("computeSeconds", r.computeSeconds());
+        o.put("broadcastSeconds", r.broadcastSeconds());
+        o.put("aggregateSeconds", r.aggregateSeconds());
+        o.put("examplesPerSecond", r.examples() / r.seconds());
+        ArrayNode layers = o.putArray("layers");
+        LayerStats s = r.stats();
+        for (int l = 0; l < s.layers(); l++) {
+            if (s.examples(l) > 0) {
+                ObjectNode lo = layers.addObject();
+                lo.put("layer", l + 1);
+                lo.put("loss", s.meanLoss(l));
+                lo.put("goodnessPositive", s.meanGoodnessPositive(l));
+                lo.put("goodnessNegative", s.meanGoodnessNegative(l));
+            }
+        }
+        return o;
+    }
+
+    static ObjectNode runJson(SparkSession spark, TrainFfConfig cfg, Map<String, String> checksums, long seed, String runId,
+                              int partitions, Options opt, int rounds) {
+        ObjectNode o = Json.object();
+        o.put("format", "ffspark-run");
+        o.put("formatVersion", 1);
+        o.put("runId", runId);
+        o.put("createdAt", RunIds.now());
+        o.put("gitCommit", BuildInfo.gitCommit());
+        o.put("seed", seed);
+        ObjectNode c = o.putObject("config");
+        cfg.toMap().forEach(c::put);
+        ObjectNode d = o.putObject("dataChecksums");
+        checksums.forEach(d::put);
+        o.put("data", opt.data());
+        ObjectNode s = o.putObject("spark");
+        s.put("master", spark.sparkContext().master());
+        s.put("sparkVersion", spark.version());
+        s.put("partitions", partitions);
+        s.put("averagingPeriodBatches", opt.spark().averagingPeriodBatches());
+        s.put("optimizerState", "AVERAGED");
+        s.put("rounds", rounds);
+        s.put("checkpointEveryRounds", opt.spark().checkpointEveryRounds());
+        s.put("resumed", opt.resume());
+        o.put("javaVersion", System.getProperty("java.version"));
+        return o;
+    }
+
+    private static void writeText(Storage storage, Path file, List<String> lines, String runId) {
+        Path tmp = new Path(file.getParent(), "." + file.getName() + ".tmp-" + runId);
+        storage.writeAll(tmp, String.join("\n", lines).concat("\n").getBytes(StandardCharsets.UTF_8));
+        if (storage.exists(file)) {
+            storage.delete(file);
+        }
+        storage.rename(tmp, file);
+    }
+}

@@ -1,0 +1,50 @@
+package org.ffspark.train;
+
+import java.io.Serializable;
+
+import org.ffspark.ff.LayerStats;
+
+/**
+ * What the partitions of one averaging round add up to: the tree-summed vector {@code [params | m | v]} of
+ * the partitions that ran batches, and per-partition step counts, batch counts, statistics and compute time
+ * (kept by partition index, merged in index order on the driver so that even the metrics are deterministic).
+ */
+public final class RoundResult implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final TreeSum sum;
+    final long[][] steps;
+    final int[] batches;
+    final LayerStats[] stats;
+    final double[] computeSeconds;
+
+    RoundResult(int partitions) {
+        sum = new TreeSum(partitions);
+        steps = new long[partitions][];
+        batches = new int[partitions];
+        stats = new LayerStats[partitions];
+        computeSeconds = new double[partitions];
+    }
+
+    /** One partition's contribution; {@code vector} is taken over. */
+    RoundResult add(int partition, float[] vector, long[] stepCounts, int batchCount, LayerStats s, double seconds) {
+        sum.addLeaf(partition, vector);
+        steps[partition] = stepCounts;
+        batches[partition] = batchCount;
+        stats[partition] = s;
+        computeSeconds[partition] = seconds;
+        return this;
+    }
+
+    RoundResult mergeInPlace(RoundResult o) {
+        sum.mergeInPlace(o.sum);
+        for (int p = 0; p < batches.length; p++) {
+            if (o.stats[p] != null) {
+                steps[p] = o.steps[p];
+                batches[p] = o.batches[p];
+                stats[p] = o.stats[p];
+                computeSeconds[p] = o.computeSeconds[p];
+            }
+        }
+        return this;
+    }
+}

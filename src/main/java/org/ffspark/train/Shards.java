@@ -1,0 +1,86 @@
+package org.ffspark.train;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.ffspark.data.LabeledImages;
+import org.ffspark.ff.Rng;
+import scala.Tuple2;
+
+/**
+ * Splits a training set into {@code n} shards, one per partition, each packed into one {@link LabeledImages}
+ * (no per-row objects on the training path) and cached. Example {@code id} goes to shard
+ * {@code floorMod(mix(seed, 3, id), n)} and a shard keeps its examples in id order, so the split depends only on
+ * (ids, n, seed): the same from IDX or Parquet, on any cluster, after any recomputation. With n = 1 the shard is the
+ * whole set in file order, as the single-JVM trainer sees it.
+ */
+public final class Shards {
+    private Shards() {}
+
+    public static int shardOf(long id, int n, long seed) {
+        return (int) Math.floorMod(Rng.mix(seed, 3, id), (long) n);
+    }
+
+    /** Shards built on the executors from a broadcast copy of an in-memory set (ids are row indices). */
+    public static JavaRDD<LabeledImages> fromImages(JavaSparkContext jsc, LabeledImages all, int n, long seed) {
+        Broadcast<LabeledImages> bc = jsc.broadcast(all);
+        List<Integer> idx = new ArrayList<>();
+        for (int p = 0; p < n; p++) {
+            idx.add(p);
+        }
+        return cache(jsc.parallelize(idx, n).map(p -> {
+            LabeledImages d = bc.value();
+            int count = 0;
+            for (int i = 0; i < d.count(); i++) {
+                count += shardOf(i, n, seed) == p ? 1 : 0;
+            }
+            byte[] px = new byte[count * LabeledImages.PIXELS];
+            byte[] lb = new byte[count];
+            int k = 0;
+            for (int i = 0; i < d.count(); i++) {
+                if (shardOf(i, n, seed) == p) {
+                    System.arraycopy(d.pixels(), i * LabeledImages.PIXELS, px, k * LabeledImages.PIXELS, LabeledImages.PIXELS);
+                    lb[k++] = d.labels()[i];
+                }
+            }
+            return new LabeledImages(d.name() + "#" + p, px, lb);
+        }));
+    }
+
+    /** Shards of the training split of a Parquet data set written by the ingest job. */
+    public static JavaRDD<LabeledImages> fromParquet(SparkSession spark, String dir, int n, long seed) {
+        JavaRDD<Row> rows = spark.read().parquet(dir).filter("split = 'train'").select("id", "label", "pixels").javaRDD();
+        return cache(rows.mapToPair(r -> new Tuple2<>(shardOf(r.getLong(0), n, seed), r))
+                .partitionBy(new org.apache.spark.HashPartitioner(n))
+                .mapPartitions(it -> {
+                    List<Row> list = new ArrayList<>();
+                    int shard = -1;
+                    while (it.hasNext()) {
+                        Tuple2<Integer, Row> t = it.next();
+                        shard = t._1();
+                        list.add(t._2());
+                    }
+                    list.sort(Comparator.comparingLong(r -> r.getLong(0)));
+                    byte[] px = new byte[list.size() * LabeledImages.PIXELS];
+                    byte[] lb = new byte[list.size()];
+                    for (int i = 0; i < list.size(); i++) {
+                        System.arraycopy((byte[]) list.get(i).get(2), 0, px, i * LabeledImages.PIXELS, LabeledImages.PIXELS);
+                        lb[i] = (byte) list.get(i).getInt(1);
+                    }
+                    return List.of(new LabeledImages(dir + "#" + shard, px, lb)).iterator();
+                }, true));
+    }
+
+    private static JavaRDD<LabeledImages> cache(JavaRDD<LabeledImages> rdd) {
+        JavaRDD<LabeledImages> c = rdd.persist(StorageLevel.MEMORY_ONLY());
+        c.count();
+        return c;
+    }
+}

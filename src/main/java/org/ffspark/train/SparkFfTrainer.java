@@ -1,0 +1,206 @@
+package org.ffspark.train;
+
+import java.util.Iterator;
+import java.util.List;
+
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.ffspark.config.FfConfig;
+import org.ffspark.config.TrainConfig;
+import org.ffspark.data.LabeledImages;
+import org.ffspark.ff.FfModel;
+import org.ffspark.ff.Gemm;
+import org.ffspark.ff.LayerStats;
+import org.ffspark.ff.ShardTrainer;
+import org.ffspark.ff.TrainState;
+
+/**
+ * FF training with periodic parameter averaging. A round: broadcast the {@link TrainState}; every partition loads
+ * it, runs {@code averagingPeriodBatches} minibatches of layer-local FF updates on its shard
+ * ({@link ShardTrainer}, the same code as the single-JVM trainer), and returns its parameters and optimizer
+ * state; {@code treeAggregate} sums them with {@link TreeSum} (order-independent, hence deterministic); the
+ * driver averages over the partitions that ran batches and starts the next round. Rounds never span epochs: epoch
+ * e has {@code ceil(maxShardBatches / period)} rounds and in its j-th round shard p runs its batches
+ * {@code [j·period, (j+1)·period)}.
+ */
+public final class SparkFfTrainer {
+    /** Distributed-training options (the learning hyper-parameters are in {@link TrainConfig}). */
+    public record Options(int averagingPeriodBatches, int checkpointEveryRounds, int failOnceAtRound) {
+        public Options {
+            org.ffspark.config.ConfigException.require(averagingPeriodBatches >= 1, "spark.averaging-period-batches",
+                    averagingPeriodBatches, "must be >= 1");
+            org.ffspark.config.ConfigException.require(checkpointEveryRounds >= 0, "spark.checkpoint-every-rounds",
+                    checkpointEveryRounds, "must be >= 0 (0 = no checkpoints)");
+        }
+    }
+
+    /** Where a round sits in the schedule. */
+    public record RoundPosition(int round, int phase, int epoch, int indexInEpoch) implements java.io.Serializable {}
+
+    /** One finished round. Times in seconds; compute is the slowest partition's. */
+    public record RoundReport(RoundPosition position, int rounds, LayerStats stats, long examples, double seconds,
+                              double computeSeconds, double broadcastSeconds, double aggregateSeconds, double etaSeconds) {}
+
+    /** Receives each finished round with the state after it (for metrics and checkpoints). */
+    @FunctionalInterface
+    public interface RoundListener {
+        void roundDone(RoundReport report, TrainState state);
+    }
+
+    private final JavaSparkContext jsc;
+    private final FfConfig ff;
+    private final TrainConfig train;
+    private final Options options;
+    private final int partitions;
+    private final int roundsPerEpoch;
+    private final int phases;
+    private final JavaRDD<LabeledImages> shards;
+
+    public SparkFfTrainer(JavaSparkContext jsc, JavaRDD<LabeledImages> shards, FfConfig ff, TrainConfig train, Options options) {
+        this.jsc = jsc;
+        this.shards = shards;
+        this.ff = ff;
+        this.train = train;
+        this.options = options;
+        this.partitions = shards.getNumPartitions();
+        int batch = train.batchSize();
+        List<Integer> sizes = shards.map(LabeledImages::count).collect();
+        int maxBatches = 0;
+        for (int s : sizes) {
+            maxBatches = Math.max(maxBatches, ShardTrainer.batchesPerEpoch(s, batch));
+        }
+        if (maxBatches == 0) {
+            throw new org.ffspark.data.InputDataException("training data", "no training examples");
+        }
+        this.roundsPerEpoch = (maxBatches + options.averagingPeriodBatches() - 1) / options.averagingPeriodBatches();
+        this.phases = ShardTrainer.phases(train, ff.hiddenLayers());
+    }
+
+    public int totalRounds() {
+        return phases * train.epochs() * roundsPerEpoch;
+    }
+
+    public int partitions() {
+        return partitions;
+    }
+
+    public RoundPosition position(int round) {
+        int perPhase = train.epochs() * roundsPerEpoch;
+        return new RoundPosition(round, round / perPhase, (round % perPhase) / roundsPerEpoch, round % roundsPerEpoch);
+    }
+
+    /** Runs rounds {@code firstRound..totalRounds()-1} from {@code state}; returns the final state. */
+    public TrainState run(TrainState state, int firstRound, RoundListener listener) {
+        long started = System.nanoTime();
+        int total = totalRounds();
+        for (int r = firstRound; r < total; r++) {
+            RoundPosition pos = position(r);
+            jsc.setJobGroup("ffspark-train-round-" + r, String.format("FF train: phase %d epoch %d/%d round %d/%d (%d in epoch)",
+                    pos.phase(), pos.epoch() + 1, train.epochs(), r + 1, total, pos.indexInEpoch() + 1), false);
+            long t0 = System.nanoTime();
+            Broadcast<TrainState> bc = jsc.broadcast(state);
+            long t1 = System.nanoTime();
+            RoundResult result = round(bc, pos);
+            long t2 = System.nanoTime();
+            state = average(result, state);
+            bc.destroy(false);
+            long t3 = System.nanoTime();
+            LayerStats stats = new LayerStats(ff.hiddenLayers());
+            long examples = 0;
+            double compute = 0;
+            for (int p = 0; p < partitions; p++) {
+                stats.mergeInPlace(result.stats[p]);
+                compute = Math.max(compute, result.computeSeconds[p]);
+            }
+            for (int l = 0; l < stats.layers(); l++) {
+                examples = Math.max(examples, stats.examples(l));
+            }
+            double secs = (t3 - t0) / 1e9;
+            double elapsed = (t3 - started) / 1e9;
+            double eta = elapsed / (r + 1 - firstRound) * (total - r - 1);
+            listener.roundDone(new RoundReport(pos, total, stats, examples, secs, compute, (t1 - t0) / 1e9,
+                    Math.max(0, (t2 - t1) / 1e9 - compute) + (t3 - t2) / 1e9, eta), state);
+        }
+        jsc.clearJobGroup();
+        return state;
+    }
+
+    private RoundResult round(Broadcast<TrainState> bc, RoundPosition pos) {
+        final FfConfig ffc = ff;
+        final TrainConfig tc = train;
+        final int period = options.averagingPeriodBatches();
+        final int n = partitions;
+        final int failRound = options.failOnceAtRound();
+        JavaRDD<RoundResult> results = shards.mapPartitionsWithIndex((Integer p, Iterator<LabeledImages> it) -> {
+            TaskContext ctx = TaskContext.get();
+            if (failRound == pos.round() && p == 0 && ctx != null && ctx.attemptNumber() == 0) {
+                throw new IllegalStateException("test hook: failing the first attempt of round " + failRound);
+            }
+            LabeledImages shard = it.next();
+            long t0 = System.nanoTime();
+            Gemm.init(1);
+            TrainState s = bc.value();
+            FfModel model = new FfModel(ffc, s.params().clone());
+            LayerStats stats = new LayerStats(ffc.hiddenLayers());
+            int from = pos.indexInEpoch() * period;
+            int ran;
+            float[] vector;
+            long[] steps;
+            try (ShardTrainer worker = new ShardTrainer(model, tc, shard, p, 1)) {
+                s.loadInto(worker.trainer());
+                ran = shard.count() == 0 ? 0 : worker.run(pos.phase(), pos.epoch(), from, from + period, stats);
+                TrainState after = TrainState.of(worker.trainer());
+                steps = after.steps();
+                vector = ran == 0 ? new float[vectorLength(s)] : concat(after);
+            }
+            double secs = (System.nanoTime() - t0) / 1e9;
+            return List.of(new RoundResult(n).add(p, vector, steps, ran, stats, secs)).iterator();
+        }, true);
+        return results.treeAggregate(new RoundResult(n), RoundResult::mergeInPlace, RoundResult::mergeInPlace, 2);
+    }
+
+    /** The new state: the mean over partitions that ran batches; step counts are the maximum over them. */
+    static TrainState average(RoundResult r, TrainState before) {
+        int contributors = 0;
+        long[] steps = before.steps().clone();
+        for (int p = 0; p < r.batches.length; p++) {
+            if (r.batches[p] > 0) {
+                contributors++;
+                for (int l = 0; l < steps.length; l++) {
+                    steps[l] = Math.max(steps[l], r.steps[p][l]);
+                }
+            }
+        }
+        if (contributors == 0) {
+            return before;
+        }
+        float[] sum = r.sum.total();
+        if (contributors > 1) {
+            float inv = 1f / contributors;
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] *= inv;
+            }
+        }
+        int np = before.params().length;
+        int nf = before.firstMoment().length;
+        int ns = before.secondMoment().length;
+        float[] params = java.util.Arrays.copyOfRange(sum, 0, np);
+        float[] first = java.util.Arrays.copyOfRange(sum, np, np + nf);
+        float[] second = java.util.Arrays.copyOfRange(sum, np + nf, np + nf + ns);
+        return new TrainState(params, first, second, steps);
+    }
+
+    static int vectorLength(TrainState s) {
+        return s.params().length + s.firstMoment().length + s.secondMoment().length;
+    }
+
+    static float[] concat(TrainState s) {
+        float[] v = new float[vectorLength(s)];
+        System.arraycopy(s.params(), 0, v, 0, s.params().length);
+        System.arraycopy(s.firstMoment(), 0, v, s.params().length, s.firstMoment().length);
+        System.arraycopy(s.secondMoment(), 0, v, s.params().length + s.firstMoment().length, s.secondMoment().length);
+        return v;
+    }
+}

@@ -1,0 +1,116 @@
+package org.ffspark.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.ffspark.SchemaCheck;
+import org.ffspark.SparkTests;
+import org.ffspark.TestData;
+import org.ffspark.config.TrainFfConfig;
+import org.ffspark.data.LabeledImages;
+import org.ffspark.ff.FfFit;
+import org.ffspark.ff.FfModel;
+import org.ffspark.io.ModelStore;
+import org.ffspark.io.Storage;
+import org.ffspark.job.TrainJob;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SparkFfTrainerTest {
+    static final TrainFfConfig CFG = TrainFfConfig.load(null, List.of("ff.layers=784,32,24", "train.epochs=2", "train.batch-size=50"));
+
+    static float[] spark(SparkSession spark, LabeledImages data, int partitions, int period, int failRound) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        JavaRDD<LabeledImages> shards = Shards.fromImages(jsc, data, partitions, CFG.train().seed());
+        try {
+            SparkFfTrainer t = new SparkFfTrainer(jsc, shards, CFG.ff(), CFG.train(), new SparkFfTrainer.Options(period, 0, failRound));
+            FfModel init = FfModel.initialise(CFG.ff(), CFG.train().seed());
+            org.ffspark.ff.TrainState s;
+            try (org.ffspark.ff.FfTrainer ft = new org.ffspark.ff.FfTrainer(init, CFG.train(), 1, 1)) {
+                s = org.ffspark.ff.TrainState.initial(init, ft.optimizer());
+            }
+            return t.run(s, 0, (r, st) -> { }).params();
+        } finally {
+            shards.unpersist(false);
+        }
+    }
+
+    @Test
+    void onePartitionAveragingEveryBatchEqualsTheSingleJvmTrainerBitForBit() {
+        LabeledImages data = TestData.mnistTrain().head(500);
+        FfModel local = FfFit.fit(FfModel.initialise(CFG.ff(), CFG.train().seed()), CFG.train(), data, 2, null);
+        float[] distributed = spark(SparkTests.session(), data, 1, 1, -1);
+        assertArrayEquals(local.params(), distributed);
+    }
+
+    @Test
+    void twoPartitionsAreDeterministicAndSurviveAFailedTaskAttempt() {
+        LabeledImages data = TestData.mnistTrain().head(600);
+        float[] a = spark(SparkTests.session(), data, 2, 3, -1);
+        float[] b = spark(SparkTests.session(), data, 2, 3, -1);
+        float[] retried = spark(SparkTests.session(), data, 2, 3, 2);
+        assertArrayEquals(a, b);
+        assertArrayEquals(a, retried);
+        FfModel local = FfFit.fit(FfModel.initialise(CFG.ff(), CFG.train().seed()), CFG.train(), data, 2, null);
+        assertFalse(java.util.Arrays.equals(a, local.params()), "averaging over 2 shards is a different algorithm");
+    }
+
+    @Test
+    void resumeFromACheckpointEndsWithTheUninterruptedParameters(@TempDir Path tmp) throws Exception {
+        Path data = TestData.writeMnistSlice(tmp.resolve("idx"), 400, 10);
+        SparkSession spark = SparkTests.session();
+        Storage st = Storage.local();
+        SparkFfTrainer.Options so = new SparkFfTrainer.Options(2, 1, -1);
+        String full = tmp.resolve("full").toString();
+        TrainJob.run(spark, st, CFG, new TrainJob.Options(data.toString(), full, null, 2, so, false, false), (r, s) -> { }, w -> { });
+        String cut = tmp.resolve("cut").toString();
+        TrainJob.run(spark, st, CFG, new TrainJob.Options(data.toString(), cut, null, 2, so, false, false), (r, s) -> { }, w -> { });
+        // Simulate a crash after round 2 (index 1): drop the model and later checkpoints, leave a half-written one and a corrupt one.
+        Path ck = Path.of(cut + ".run", "checkpoints");
+        List<String> rounds;
+        try (Stream<Path> s = Files.list(ck)) {
+            rounds = s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        assertEquals("round-00000000", rounds.get(0));
+        assertTrue(rounds.size() >= 4, rounds.toString());
+        for (String r : rounds) {
+            if (r.compareTo("round-00000001") > 0) {
+                deleteTree(ck.resolve(r));
+            }
+        }
+        Files.createDirectories(ck.resolve("round-00000002.tmp-crashed"));
+        Files.createDirectories(ck.resolve("round-00000003"));
+        Files.writeString(ck.resolve("round-00000003/manifest.json"), "{ truncated");
+        deleteTree(Path.of(cut));
+        List<String> warnings = new ArrayList<>();
+        TrainJob.run(spark, st, CFG, new TrainJob.Options(data.toString(), cut, null, 2, so, true, false), (r, s) -> { }, warnings::add);
+        assertArrayEquals(ModelStore.read(st, full).model().params(), ModelStore.read(st, cut).model().params());
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("round-00000002.tmp-crashed") && w.contains("half-written")), warnings.toString());
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("round-00000003") && w.contains("skipping")), warnings.toString());
+        // Metrics survive the resume: one line per round, schema-valid.
+        List<String> lines = Files.readAllLines(Path.of(cut, "metrics.jsonl"));
+        assertEquals(Files.readAllLines(Path.of(full, "metrics.jsonl")).size(), lines.size());
+        for (String l : lines) {
+            assertEquals(List.of(), SchemaCheck.violations(SchemaCheck.schema("train-rounds.schema.json"), new ObjectMapper().readTree(l)));
+        }
+        assertEquals(List.of(), SchemaCheck.violations(SchemaCheck.schema("run.schema.json"), SchemaCheck.json(Path.of(cut, "run.json"))));
+    }
+
+    static void deleteTree(Path p) throws Exception {
+        try (Stream<Path> s = Files.walk(p)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
+}
