@@ -6,6 +6,8 @@ import java.util.concurrent.Callable;
 import org.ffspark.config.ConfigException;
 import org.ffspark.data.Split;
 import org.ffspark.io.Storage;
+import org.apache.spark.sql.SparkSession;
+import org.ffspark.job.EvaluateJob;
 import org.ffspark.job.LocalEvaluateJob;
 import org.ffspark.report.Evaluation;
 import picocli.CommandLine.Command;
@@ -13,7 +15,8 @@ import picocli.CommandLine.Option;
 
 /** {@code ffspark evaluate}: accuracy, per-class accuracy and confusion matrix of a model. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Evaluate a model on a data split; writes evaluation-<split>.json beside the model (or to --out).")
+        description = {"Evaluate a model on a data split (IDX directory or ingest Parquet); writes evaluation-<split>.json beside the model (or to --out).",
+                "Runs in this JVM by default; --spark (or --master) runs the distributed job, the model broadcast once."})
 final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "DIR", required = true, description = "Model directory written by 'ffspark train'.")
     String model;
@@ -27,6 +30,12 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Where to write the JSON (default: <model>/evaluation-<split>.json).")
     String out;
 
+    @Option(names = "--spark", description = "Run as a Spark job (master from spark-submit, --master, or local[*]).")
+    boolean spark;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master; implies --spark.")
+    String master;
+
     @Override
     public Integer call() {
         Split s;
@@ -35,7 +44,14 @@ final class EvaluateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ConfigException("--split = " + split + ": expected test or train");
         }
-        LocalEvaluateJob.Result r = LocalEvaluateJob.run(Storage.local(), model, data, s, out);
+        LocalEvaluateJob.Result r;
+        if (spark || master != null) {
+            try (SparkSession session = Sessions.open("evaluate", master)) {
+                r = EvaluateJob.run(session, new Storage(session.sparkContext().hadoopConfiguration()), model, data, s, out);
+            }
+        } else {
+            r = LocalEvaluateJob.run(Storage.local(), model, data, s, out);
+        }
         Evaluation e = r.evaluation();
         System.out.printf("evaluate: %s on %s/%s: accuracy %.2f%% (%d/%d)%n", model, data, s.id(), 100 * e.accuracy(), e.correct(), e.total());
         StringBuilder b = new StringBuilder("evaluate: per class");

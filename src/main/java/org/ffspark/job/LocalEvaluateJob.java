@@ -36,9 +36,14 @@ public final class LocalEvaluateJob {
         return new Result(e, json, file);
     }
 
-    /** Confusion matrix of {@code model} on {@code set}. */
+    /** Confusion matrix of {@code model} on {@code set}, with 2 BLAS threads. */
     public static Evaluation evaluate(FfModel model, LabeledImages set) {
-        Gemm.init(2);
+        return evaluate(model, set, 2);
+    }
+
+    /** Confusion matrix of {@code model} on {@code set}, with {@code blasThreads} BLAS threads. */
+    public static Evaluation evaluate(FfModel model, LabeledImages set, int blasThreads) {
+        Gemm.init(blasThreads);
         Evaluation e = new Evaluation();
         float[] images = new float[CHUNK * LabeledImages.PIXELS];
         float[] scores = new float[CHUNK * FfScorer.LABELS];

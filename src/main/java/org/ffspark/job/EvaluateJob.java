@@ -1,0 +1,84 @@
+package org.ffspark.job;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.ffspark.config.FfConfig;
+import org.ffspark.data.LabeledImages;
+import org.ffspark.data.Split;
+import org.ffspark.ff.FfModel;
+import org.ffspark.ff.FfScorer;
+import org.ffspark.ff.Gemm;
+import org.ffspark.io.EvaluationWriter;
+import org.ffspark.io.IdxDataset;
+import org.ffspark.io.ModelStore;
+import org.ffspark.io.Storage;
+import org.ffspark.report.Evaluation;
+
+/**
+ * The distributed evaluate job: the model is broadcast once, every partition scores its examples for all ten
+ * labels and counts a confusion matrix, and {@code treeAggregate} adds the matrices (integer counts, so the
+ * result does not depend on the merge order). Reads an IDX directory or the ingest job's Parquet.
+ */
+public final class EvaluateJob {
+    private static final int SLICE = 2000;
+
+    private EvaluateJob() {}
+
+    public static LocalEvaluateJob.Result run(SparkSession spark, Storage storage, String modelDir, String data, Split split, String out) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        FfModel model = ModelStore.read(storage, modelDir).model();
+        long t0 = System.nanoTime();
+        Broadcast<float[]> params = jsc.broadcast(model.params());
+        FfConfig cfg = model.config();
+        JavaRDD<LabeledImages> parts = parts(spark, jsc, storage, data, split);
+        spark.sparkContext().setJobDescription("ffspark evaluate " + modelDir + " on " + data + "/" + split.id());
+        Evaluation e = parts.map(part -> {
+            Gemm.init(1);
+            FfModel m = new FfModel(cfg, params.value());
+            return LocalEvaluateJob.evaluate(m, part, 1);
+        }).treeAggregate(new Evaluation(), Evaluation::mergeInPlace, Evaluation::mergeInPlace, 2);
+        params.destroy(false);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        ObjectNode json = EvaluationWriter.toJson(e, modelDir, data, split.id(), secs);
+        String file = out != null ? out : new Path(storage.path(modelDir), "evaluation-" + split.id() + ".json").toString();
+        EvaluationWriter.write(storage, json, file, RunIds.next());
+        return new LocalEvaluateJob.Result(e, json, file);
+    }
+
+    private static JavaRDD<LabeledImages> parts(SparkSession spark, JavaSparkContext jsc, Storage storage, String data, Split split) {
+        if (storage.exists(new Path(storage.path(data), "_ffspark.json"))) {
+            return spark.read().parquet(data).filter("split = '" + split.id() + "'").select("label", "pixels").javaRDD()
+                    .mapPartitions(it -> {
+                        List<Row> rows = new ArrayList<>();
+                        it.forEachRemaining(rows::add);
+                        byte[] px = new byte[rows.size() * LabeledImages.PIXELS];
+                        byte[] lb = new byte[rows.size()];
+                        for (int i = 0; i < rows.size(); i++) {
+                            System.arraycopy((byte[]) rows.get(i).get(1), 0, px, i * LabeledImages.PIXELS, LabeledImages.PIXELS);
+                            lb[i] = (byte) rows.get(i).getInt(0);
+                        }
+                        return List.of(new LabeledImages("part", px, lb)).iterator();
+                    });
+        }
+        LabeledImages all = IdxDataset.read(storage, data, split).images();
+        Broadcast<LabeledImages> bc = jsc.broadcast(all);
+        List<int[]> slices = new ArrayList<>();
+        for (int from = 0; from < all.count(); from += SLICE) {
+            slices.add(new int[] {from, Math.min(all.count(), from + SLICE)});
+        }
+        return jsc.parallelize(slices, slices.size()).map(r -> {
+            LabeledImages d = bc.value();
+            byte[] px = java.util.Arrays.copyOfRange(d.pixels(), r[0] * LabeledImages.PIXELS, r[1] * LabeledImages.PIXELS);
+            byte[] lb = java.util.Arrays.copyOfRange(d.labels(), r[0], r[1]);
+            return new LabeledImages("slice", px, lb);
+        });
+    }
+}

@@ -1,0 +1,37 @@
+package org.ffspark.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.ffspark.ClusterTest;
+import org.ffspark.SparkTests;
+import org.ffspark.TestData;
+import org.ffspark.data.LabeledImages;
+
+/** Two real executor JVMs give the same model as local[2] for the same seed and partitioning. */
+class LocalClusterTrainTest {
+    @ClusterTest
+    void twoExecutorJvmsMatchLocalModeBitForBit() {
+        LabeledImages data = TestData.mnistTrain().head(600);
+        float[] local = SparkFfTrainerTest.spark(SparkTests.session(SparkTests.LOCAL), data, 2, 3, -1);
+        SparkSession cluster = SparkTests.session(SparkTests.LOCAL_CLUSTER);
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(cluster.sparkContext());
+        List<String> jvms = jsc.parallelize(List.of(0, 1, 2, 3), 4)
+                .map(i -> ManagementFactory.getRuntimeMXBean().getName()).collect();
+        Set<String> distinct = new HashSet<>(jvms);
+        String driver = ManagementFactory.getRuntimeMXBean().getName();
+        assertTrue(!distinct.contains(driver), "tasks ran outside the driver JVM: " + distinct);
+        float[] distributed = SparkFfTrainerTest.spark(cluster, data, 2, 3, 1);
+        assertArrayEquals(local, distributed);
+        assertEquals(2, jsc.sc().getExecutorMemoryStatus().size() - 1, "two executors besides the driver");
+        SparkTests.session(SparkTests.LOCAL);
+    }
+}
