@@ -1,0 +1,94 @@
+package org.ffspark.train;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.ffspark.config.TrainFfConfig;
+import org.ffspark.data.LabeledImages;
+import org.ffspark.ff.FfModel;
+import org.ffspark.ff.FfTrainer;
+import org.ffspark.ff.Gemm;
+import org.ffspark.ff.LayerStats;
+import org.ffspark.ff.ShardTrainer;
+import org.ffspark.ff.TrainState;
+
+/**
+ * Training throughput of the single-JVM trainer against Spark in the same run: examples/s of
+ * (a) {@link ShardTrainer} in this JVM with 2 threads, (b) {@link SparkFfTrainer} on the given master with the
+ * given partitions; each over the same examples and number of minibatches. The caller opens and closes sessions.
+ */
+public final class TrainBenchmark {
+    /** Throughput and the per-round time split (seconds, summed over the timed rounds). */
+    public record Result(String label, double examplesPerSecond, double seconds, double compute, double broadcast,
+                         double aggregate, int rounds) {}
+
+    private TrainBenchmark() {}
+
+    /** Single-JVM examples/s over {@code epochs} epochs of {@code data} (after one warm-up epoch). */
+    public static Result local(TrainFfConfig cfg, LabeledImages data, int epochs) {
+        Gemm.init(1);
+        FfModel model = FfModel.initialise(cfg.ff(), cfg.train().seed());
+        try (ShardTrainer t = new ShardTrainer(model, cfg.train(), data, 0, 2)) {
+            int batches = ShardTrainer.batchesPerEpoch(data.count(), cfg.train().batchSize());
+            t.run(0, 0, 0, batches, new LayerStats(cfg.ff().hiddenLayers()));
+            long t0 = System.nanoTime();
+            for (int e = 1; e <= epochs; e++) {
+                t.run(0, e, 0, batches, new LayerStats(cfg.ff().hiddenLayers()));
+            }
+            double secs = (System.nanoTime() - t0) / 1e9;
+            return new Result("single JVM, 2 threads", (double) data.count() * epochs / secs, secs, secs, 0, 0, 0);
+        }
+    }
+
+    /** Spark examples/s on {@code spark} with {@code partitions} shards; the first epoch is a warm-up. */
+    public static Result spark(String label, SparkSession spark, TrainFfConfig cfg, LabeledImages data, int partitions,
+                               int period, int epochs) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        JavaRDD<LabeledImages> shards = Shards.fromImages(jsc, data, partitions, cfg.train().seed());
+        try {
+            TrainFfConfig c = TrainFfConfig.load(null, withEpochs(cfg, epochs + 1));
+            SparkFfTrainer t = new SparkFfTrainer(jsc, shards, c.ff(), c.train(), new SparkFfTrainer.Options(period, 0, -1));
+            FfModel init = FfModel.initialise(c.ff(), c.train().seed());
+            TrainState s;
+            try (FfTrainer ft = new FfTrainer(init, c.train(), 1, 1)) {
+                s = TrainState.initial(init, ft.optimizer());
+            }
+            int perEpoch = t.totalRounds() / (epochs + 1);
+            double[] split = new double[4];
+            long[] examples = new long[1];
+            s = t.run(s, 0, (r, st) -> {
+                if (r.position().round() >= perEpoch) {
+                    split[0] += r.seconds();
+                    split[1] += r.computeSeconds();
+                    split[2] += r.broadcastSeconds();
+                    split[3] += r.aggregateSeconds();
+                    examples[0] += r.examples();
+                }
+            });
+            return new Result(label, examples[0] / split[0], split[0], split[1], split[2], split[3], t.totalRounds() - perEpoch);
+        } finally {
+            shards.unpersist(false);
+        }
+    }
+
+    private static List<String> withEpochs(TrainFfConfig cfg, int epochs) {
+        List<String> sets = new ArrayList<>();
+        cfg.toMap().forEach((k, v) -> sets.add(k + "=" + (k.equals("train.epochs") ? Integer.toString(epochs) : v)));
+        return sets;
+    }
+
+    /** A session for {@code master}; local-cluster executors get this JVM's class path. */
+    public static SparkSession open(String master, String executorClassPath) {
+        SparkConf conf = new SparkConf().setMaster(master).setAppName("ffspark bench-train")
+                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
+                .set("spark.driver.bindAddress", "127.0.0.1").set("spark.executorEnv.OMP_NUM_THREADS", "1");
+        if (master.startsWith("local-cluster")) {
+            conf.set("spark.executor.extraClassPath", executorClassPath).set("spark.executor.memory", "2g");
+        }
+        return SparkSession.builder().config(conf).getOrCreate();
+    }
+}
