@@ -81,18 +81,21 @@ public final class LocalTrainJob {
         o.put("epochs", r.epochs());
         o.put("seconds", r.seconds());
         o.put("examplesPerSecond", r.examplesPerSecond());
-        LayerStats s = r.stats();
+        putLayers(o, r.stats());
+        return o;
+    }
+
+    /** The "layers" array of a metrics line (train-metrics and train-rounds schemas): layers that saw examples. */
+    static void putLayers(ObjectNode o, LayerStats s) {
         ArrayNode layers = o.putArray("layers");
         for (int l = 0; l < s.layers(); l++) {
-            if (s.examples(l) == 0) {
-                continue;
+            if (s.examples(l) > 0) {
+                ObjectNode lo = layers.addObject();
+                lo.put("layer", l + 1);
+                lo.put("loss", s.meanLoss(l));
+                lo.put("goodnessPositive", s.meanGoodnessPositive(l));
+                lo.put("goodnessNegative", s.meanGoodnessNegative(l));
             }
-            ObjectNode lo = layers.addObject();
-            lo.put("layer", l + 1);
-            lo.put("loss", s.meanLoss(l));
-            lo.put("goodnessPositive", s.meanGoodnessPositive(l));
-            lo.put("goodnessNegative", s.meanGoodnessNegative(l));
         }
-        return o;
     }
 }

@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -21,7 +20,6 @@ import org.ffspark.data.LabeledImages;
 import org.ffspark.data.Split;
 import org.ffspark.ff.FfModel;
 import org.ffspark.ff.FfTrainer;
-import org.ffspark.ff.LayerStats;
 import org.ffspark.ff.TrainState;
 import org.ffspark.io.AtomicOutput;
 import org.ffspark.io.BuildInfo;
@@ -144,17 +142,7 @@ public final class TrainJob {
         o.put("broadcastSeconds", r.broadcastSeconds());
         o.put("aggregateSeconds", r.aggregateSeconds());
         o.put("examplesPerSecond", r.examples() / r.seconds());
-        ArrayNode layers = o.putArray("layers");
-        LayerStats s = r.stats();
-        for (int l = 0; l < s.layers(); l++) {
-            if (s.examples(l) > 0) {
-                ObjectNode lo = layers.addObject();
-                lo.put("layer", l + 1);
-                lo.put("loss", s.meanLoss(l));
-                lo.put("goodnessPositive", s.meanGoodnessPositive(l));
-                lo.put("goodnessNegative", s.meanGoodnessNegative(l));
-            }
-        }
+        LocalTrainJob.putLayers(o, r.stats());
         return o;
     }
 
