@@ -40,7 +40,7 @@ public final class FfTrainer implements AutoCloseable {
     private final Optimizer optimizer;
     private final NativeWeights weights;
     private final Chunk[] chunks;
-    private final float[] grad;
+    private float[] grad;           // allocated on first use of computeGradients
     private final ExecutorService pool;
 
     /**
@@ -52,7 +52,6 @@ public final class FfTrainer implements AutoCloseable {
         this.maxBatch = maxBatch;
         this.optimizer = new Optimizer(train, layout);
         this.weights = new NativeWeights(model);
-        this.grad = new float[layout.size()];
         int perChunk = (maxBatch + CHUNKS - 1) / CHUNKS;
         this.chunks = new Chunk[CHUNKS];
         for (int i = 0; i < CHUNKS; i++) {
@@ -114,6 +113,9 @@ public final class FfTrainer implements AutoCloseable {
     public float[] computeGradients(float[] images, int count, int[] pos, int[] neg, int firstLayer, int lastLayer,
                                     LayerStats stats) {
         gradients(images, count, pos, neg, firstLayer, lastLayer, stats);
+        if (grad == null) {
+            grad = new float[layout.size()];
+        }
         float[] g0 = chunks[0].grad;
         float[] g1 = chunks[1].grad;
         for (int i = layout.start(firstLayer); i < layout.end(lastLayer); i++) {

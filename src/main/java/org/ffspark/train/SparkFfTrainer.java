@@ -149,11 +149,13 @@ public final class SparkFfTrainer {
             float[] vector;
             long[] steps;
             try (ShardTrainer worker = new ShardTrainer(model, tc, shard, p, 1)) {
-                s.loadInto(worker.trainer());
+                org.ffspark.ff.Optimizer opt = worker.trainer().optimizer();
+                opt.loadState(s.firstMoment(), s.secondMoment(), s.steps());
                 ran = shard.count() == 0 ? 0 : worker.run(pos.phase(), pos.epoch(), from, from + period, stats);
-                TrainState after = TrainState.of(worker.trainer());
-                steps = after.steps();
-                vector = ran == 0 ? new float[vectorLength(s)] : concat(after);
+                steps = opt.steps().clone();
+                // Live arrays, copied once into the vector that travels (no intermediate TrainState).
+                vector = ran == 0 ? new float[vectorLength(s)]
+                        : concat(new TrainState(model.params(), opt.firstMoment(), opt.secondMoment(), steps));
             }
             double secs = (System.nanoTime() - t0) / 1e9;
             return List.of(new RoundResult(n).add(p, vector, steps, ran, stats, secs)).iterator();
