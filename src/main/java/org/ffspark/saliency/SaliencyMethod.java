@@ -1,0 +1,15 @@
+package org.ffspark.saliency;
+
+/** The saliency maps ffspark computes (PAPER.md section 3) and the random floor for faithfulness (section 4). */
+public enum SaliencyMethod {
+    /** 3.1, the paper's method: goodness occlusion over the scored layers. */
+    FF_OCCLUSION,
+    /** 3.2: occlusion evidence for the target against the best other label. */
+    FF_CONTRASTIVE,
+    /** 3.3: gradient of the FF score with respect to the input. */
+    FF_GRADIENT,
+    /** 3.3: gradient times input. */
+    FF_GRADIENT_X_INPUT,
+    /** Uniform random values: the floor every method must beat. */
+    RANDOM
+}
