@@ -1,0 +1,80 @@
+package org.ffspark.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.apache.spark.sql.SparkSession;
+import org.ffspark.config.ConfigException;
+import org.ffspark.data.Split;
+import org.ffspark.io.Storage;
+import org.ffspark.job.SaliencyJob;
+import org.ffspark.saliency.SaliencyMethod;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ffspark saliency}: saliency maps and faithfulness for every example of a split, to Parquet. */
+@Command(name = "saliency", mixinStandardHelpOptions = true,
+        description = {"Compute FF saliency maps (and the random floor) for every example of a split with faithfulness curves;",
+                "write Parquet partitioned by method (schema data-schemas/saliency.avsc), atomically."})
+final class SaliencyCommand implements Callable<Integer> {
+    @Option(names = "--model", paramLabel = "DIR", required = true, description = "Model directory.")
+    String model;
+
+    @Option(names = "--data", paramLabel = "DIR", required = true, description = "IDX data directory.")
+    String data;
+
+    @Option(names = "--split", defaultValue = "test", description = "test or train (default ${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output Parquet directory.")
+    String out;
+
+    @Option(names = "--methods", split = ",", defaultValue = "FF_OCCLUSION,FF_CONTRASTIVE,FF_GRADIENT,FF_GRADIENT_X_INPUT,RANDOM",
+            description = "Comma-separated methods (default ${DEFAULT-VALUE}).")
+    List<String> methods;
+
+    @Option(names = "--target", defaultValue = "PREDICTED", description = "PREDICTED, TRUE or ALL labels (default ${DEFAULT-VALUE}).")
+    String target;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the random map and of tie-breaking (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--limit", defaultValue = "0", description = "Only the first N examples (0 = all).")
+    int limit;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master when not run by spark-submit (default local[*]).")
+    String master;
+
+    @Option(names = "--overwrite", description = "Replace an existing output.")
+    boolean overwrite;
+
+    @Override
+    public Integer call() {
+        List<SaliencyMethod> ms = new ArrayList<>();
+        for (String m : methods) {
+            try {
+                ms.add(SaliencyMethod.valueOf(m.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("--methods = " + m + ": expected one of " + java.util.Arrays.toString(SaliencyMethod.values()));
+            }
+        }
+        SaliencyJob.Target t;
+        Split s;
+        try {
+            t = SaliencyJob.Target.valueOf(target.toUpperCase(Locale.ROOT));
+            s = Split.valueOf(split.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--target/--split = " + target + "/" + split + ": expected PREDICTED|TRUE|ALL and test|train");
+        }
+        ConfigException.require(limit >= 0, "--limit", limit, "must be >= 0");
+        long t0 = System.nanoTime();
+        try (SparkSession spark = Sessions.open("saliency", master)) {
+            long rows = SaliencyJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()),
+                    new SaliencyJob.Options(model, data, s, out, ms, t, seed, limit, overwrite));
+            System.out.printf("saliency: %d maps written to %s in %.1f s%n", rows, out, (System.nanoTime() - t0) / 1e9);
+        }
+        return Main.OK;
+    }
+}

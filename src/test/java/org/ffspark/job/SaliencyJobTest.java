@@ -1,0 +1,110 @@
+package org.ffspark.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.ffspark.SchemaCheck;
+import org.ffspark.SparkTests;
+import org.ffspark.TestData;
+import org.ffspark.config.ConfigException;
+import org.ffspark.config.TrainFfConfig;
+import org.ffspark.data.Split;
+import org.ffspark.ff.FfFit;
+import org.ffspark.ff.FfModel;
+import org.ffspark.io.ModelStore;
+import org.ffspark.io.Storage;
+import org.ffspark.saliency.SaliencyMethod;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SaliencyJobTest {
+    @Test
+    void writesParquetMatchingTheSchemaAndOverwriteLeavesNoLeftovers(@TempDir Path tmp) throws Exception {
+        Path data = TestData.writeMnistSlice(tmp.resolve("idx"), 10, 12);
+        TrainFfConfig cfg = TrainFfConfig.load(null, List.of("ff.layers=784,32,32", "train.epochs=1", "train.batch-size=50"));
+        FfModel m = FfFit.fit(FfModel.initialise(cfg.ff(), 1), cfg.train(), TestData.mnistTrain().head(1000), 2, null);
+        String model = tmp.resolve("model").toString();
+        ModelStore.write(Storage.local(), m, new ModelStore.Provenance(cfg.toMap(), java.util.Map.of(), 1, "x", "r", "t"), model, false);
+        SparkSession spark = SparkTests.session();
+        String out = tmp.resolve("saliency").toString();
+        SaliencyJob.Options opt = new SaliencyJob.Options(model, data.toString(), Split.TEST, out,
+                List.of(SaliencyMethod.values()), SaliencyJob.Target.PREDICTED, 42, 0, false);
+        assertEquals(12 * 5, SaliencyJob.run(spark, Storage.local(), opt));
+
+        Dataset<Row> df = spark.read().parquet(out);
+        JsonNode avsc = SchemaCheck.schema("saliency.avsc");
+        List<String> expected = new ArrayList<>();
+        avsc.get("fields").forEach(f -> expected.add(f.get("name").asText() + ":" + sparkType(f.get("type")).simpleString()));
+        List<String> actual = new ArrayList<>();
+        for (StructField f : df.schema().fields()) {
+            actual.add(f.name() + ":" + f.dataType().simpleString());
+        }
+        assertEquals(expected, actual);
+        Row r = df.filter("method = 'FF_OCCLUSION' AND id = 3").collectAsList().get(0);
+        assertEquals(784, r.getList(5).size());
+        assertEquals(29, r.getList(6).size());
+        assertEquals(r.getInt(2), r.getInt(4), "target is the predicted label");
+        assertEquals(12, df.filter("method = 'RANDOM'").select("id").distinct().count());
+
+        assertThrows(ConfigException.class, () -> SaliencyJob.run(spark, Storage.local(), opt));
+        SaliencyJob.run(spark, Storage.local(), new SaliencyJob.Options(model, data.toString(), Split.TEST, out,
+                List.of(SaliencyMethod.FF_OCCLUSION), SaliencyJob.Target.TRUE, 42, 0, true));
+        Dataset<Row> again = spark.read().parquet(out);
+        assertEquals(12, again.count());
+        assertEquals(List.of("FF_OCCLUSION"), again.select("method").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+        try (Stream<Path> s = Files.list(tmp)) {
+            assertEquals(List.of("idx", "model", "saliency"), s.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        Row t = again.filter("id = 5").collectAsList().get(0);
+        assertEquals(t.getInt(1), t.getInt(4), "target is the true label");
+        float[] map = toArray(t.getList(5));
+        byte[] px = new byte[784];
+        System.arraycopy(TestData.mnistTest().pixels(), 5 * 784, px, 0, 784);
+        for (int i = 0; i < 784; i++) {
+            if (i < 10 || px[i] == 0) {
+                assertEquals(0f, map[i], "label and background pixels have no saliency: " + i);
+            }
+        }
+        assertTrue(java.util.stream.IntStream.range(10, 784).anyMatch(i -> map[i] != 0f));
+    }
+
+    static float[] toArray(List<Object> l) {
+        float[] a = new float[l.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (Float) l.get(i);
+        }
+        return a;
+    }
+
+    static DataType sparkType(JsonNode avro) {
+        if (avro.isObject()) {
+            return switch (avro.get("type").asText()) {
+                case "array" -> new ArrayType(DataTypes.FloatType, true);
+                case "enum" -> DataTypes.StringType;
+                default -> throw new IllegalArgumentException(avro.toString());
+            };
+        }
+        return switch (avro.asText()) {
+            case "long" -> DataTypes.LongType;
+            case "int" -> DataTypes.IntegerType;
+            case "double" -> DataTypes.DoubleType;
+            case "string" -> DataTypes.StringType;
+            default -> throw new IllegalArgumentException(avro.asText());
+        };
+    }
+}
