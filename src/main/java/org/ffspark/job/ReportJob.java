@@ -79,6 +79,9 @@ public final class ReportJob {
                 for (int i = 0; i < 784; i++) {
                     mean[i] /= counts.get(e.getKey());
                 }
+                if (e.getKey() == 5) {
+                    html.append("</tr><tr>");
+                }
                 html.append("<td>").append(e.getKey()).append(" (").append(counts.get(e.getKey())).append(")<br>")
                     .append(img(storage, o, "class-" + e.getKey() + ".png", Png.heat(mean, 4, null), "class " + e.getKey())).append("</td>");
             }
