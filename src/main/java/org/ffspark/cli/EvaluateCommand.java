@@ -1,9 +1,7 @@
 package org.ffspark.cli;
 
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import org.ffspark.config.ConfigException;
 import org.ffspark.data.Split;
 import org.ffspark.io.Storage;
 import org.apache.spark.sql.SparkSession;
@@ -11,6 +9,7 @@ import org.ffspark.job.EvaluateJob;
 import org.ffspark.job.LocalEvaluateJob;
 import org.ffspark.report.Evaluation;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ffspark evaluate}: accuracy, per-class accuracy and confusion matrix of a model. */
@@ -33,20 +32,15 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--spark", description = "Run as a Spark job (master from spark-submit, --master, or local[*]).")
     boolean spark;
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master; implies --spark.")
-    String master;
+    @Mixin
+    SparkOptions sparkOptions;
 
     @Override
     public Integer call() {
-        Split s;
-        try {
-            s = Split.valueOf(split.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("--split = " + split + ": expected test or train");
-        }
+        Split s = Split.parse("--split", split);
         LocalEvaluateJob.Result r;
-        if (spark || master != null) {
-            try (SparkSession session = Sessions.open("evaluate", master)) {
+        if (spark || sparkOptions.master != null) {
+            try (SparkSession session = Sessions.open("evaluate", sparkOptions.master)) {
                 r = EvaluateJob.run(session, new Storage(session.sparkContext().hadoopConfiguration()), model, data, s, out);
             }
         } else {

@@ -6,6 +6,7 @@ import org.apache.spark.sql.SparkSession;
 import org.ffspark.io.Storage;
 import org.ffspark.job.IngestJob;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ffspark ingest}: IDX files to a Parquet data set. */
@@ -19,15 +20,15 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output Parquet directory.")
     String out;
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master when not run by spark-submit (default local[*]).")
-    String master;
+    @Mixin
+    SparkOptions sparkOptions;
 
     @Option(names = "--overwrite", description = "Replace an existing output.")
     boolean overwrite;
 
     @Override
     public Integer call() {
-        try (SparkSession spark = Sessions.open("ingest", master)) {
+        try (SparkSession spark = Sessions.open("ingest", sparkOptions.master)) {
             IngestJob.Result r = IngestJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()), data, out, overwrite);
             System.out.printf("ingest: %d train + %d test rows written to %s%n", r.trainRows(), r.testRows(), out);
         }

@@ -1,14 +1,13 @@
 package org.ffspark.cli;
 
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.apache.spark.sql.SparkSession;
-import org.ffspark.config.ConfigException;
 import org.ffspark.data.Split;
 import org.ffspark.io.Storage;
 import org.ffspark.job.ReportJob;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ffspark report}: a self-contained HTML saliency report from the saliency Parquet. */
@@ -27,21 +26,16 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output directory for report.html.")
     String out;
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master when not run by spark-submit (default local[*]).")
-    String master;
+    @Mixin
+    SparkOptions sparkOptions;
 
     @Option(names = "--overwrite", description = "Replace an existing report.")
     boolean overwrite;
 
     @Override
     public Integer call() {
-        Split s;
-        try {
-            s = Split.valueOf(split.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("--split = " + split + ": expected test or train");
-        }
-        try (SparkSession spark = Sessions.open("report", master)) {
+        Split s = Split.parse("--split", split);
+        try (SparkSession spark = Sessions.open("report", sparkOptions.master)) {
             for (ReportJob.MethodRow r : ReportJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()), saliency, data, s, out, overwrite)) {
                 System.out.printf("report: %-20s maps %6d  deletion area %.4f  insertion area %.4f%n", r.method(), r.maps(), r.deletionArea(), r.insertionArea());
             }

@@ -12,6 +12,7 @@ import org.ffspark.io.Storage;
 import org.ffspark.job.SaliencyJob;
 import org.ffspark.saliency.SaliencyMethod;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ffspark saliency}: saliency maps and faithfulness for every example of a split, to Parquet. */
@@ -44,8 +45,8 @@ final class SaliencyCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "0", description = "Only the first N examples (0 = all).")
     int limit;
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master when not run by spark-submit (default local[*]).")
-    String master;
+    @Mixin
+    SparkOptions sparkOptions;
 
     @Option(names = "--overwrite", description = "Replace an existing output.")
     boolean overwrite;
@@ -61,16 +62,15 @@ final class SaliencyCommand implements Callable<Integer> {
             }
         }
         SaliencyJob.Target t;
-        Split s;
         try {
             t = SaliencyJob.Target.valueOf(target.toUpperCase(Locale.ROOT));
-            s = Split.valueOf(split.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("--target/--split = " + target + "/" + split + ": expected PREDICTED|TRUE|ALL and test|train");
+            throw new ConfigException("--target = " + target + ": expected PREDICTED, TRUE or ALL");
         }
+        Split s = Split.parse("--split", split);
         ConfigException.require(limit >= 0, "--limit", limit, "must be >= 0");
         long t0 = System.nanoTime();
-        try (SparkSession spark = Sessions.open("saliency", master)) {
+        try (SparkSession spark = Sessions.open("saliency", sparkOptions.master)) {
             long rows = SaliencyJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()),
                     new SaliencyJob.Options(model, data, s, out, ms, t, seed, limit, overwrite));
             System.out.printf("saliency: %d maps written to %s in %.1f s%n", rows, out, (System.nanoTime() - t0) / 1e9);

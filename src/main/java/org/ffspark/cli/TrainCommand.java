@@ -54,8 +54,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Spark: continue from the newest valid checkpoint in the run directory.")
     boolean resume;
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master when not run by spark-submit (default local[*]).")
-    String master;
+    @Mixin
+    SparkOptions sparkOptions;
 
     @Option(names = "--test-each-epoch", description = "Evaluate on the test split after every epoch (learning curve in metrics.jsonl).")
     boolean testEachEpoch;
@@ -74,7 +74,7 @@ final class TrainCommand implements Callable<Integer> {
             ConfigException.require(limit == 0, "--limit", limit, "only with --local");
             ConfigException.require(!testEachEpoch, "--test-each-epoch", true, "only with --local; use 'ffspark evaluate'");
             SparkFfTrainer.Options so = new SparkFfTrainer.Options(averagingPeriod, checkpointEvery, -1);
-            try (SparkSession spark = Sessions.open("train", master)) {
+            try (SparkSession spark = Sessions.open("train", sparkOptions.master)) {
                 TrainJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()), cfg,
                         new TrainJob.Options(data, model, runDir, partitions, so, resume, overwrite),
                         (r, s) -> printRound(r), w -> System.err.println("train: warning: " + w));
