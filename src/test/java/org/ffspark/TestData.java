@@ -50,6 +50,21 @@ public final class TestData {
         return mnistTest;
     }
 
+    /**
+     * Trains a small FF net on the first {@code examples} MNIST training images (batch 50, seed 1) and writes it to
+     * {@code dir/model}; returns that directory. {@code layers} e.g. "784,64,64".
+     */
+    public static String writeSmallModel(Path dir, String layers, int epochs, int examples) {
+        org.ffspark.config.TrainFfConfig cfg = org.ffspark.config.TrainFfConfig.load(null,
+                java.util.List.of("ff.layers=" + layers, "train.epochs=" + epochs, "train.batch-size=50"));
+        org.ffspark.ff.FfModel m = org.ffspark.ff.FfFit.fit(org.ffspark.ff.FfModel.initialise(cfg.ff(), 1), cfg.train(),
+                mnistTrain().head(examples), 2, null);
+        String model = dir.resolve("model").toString();
+        org.ffspark.io.ModelStore.write(Storage.local(), m, new org.ffspark.io.ModelStore.Provenance(cfg.toMap(),
+                java.util.Map.of(), 1, "test", "test", "test"), model, false);
+        return model;
+    }
+
     /** Bytes of an images IDX file with the given header fields and payload. */
     public static byte[] imagesIdx(int magic, int count, int rows, int cols, byte[] payload) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();

@@ -9,11 +9,7 @@ import java.util.List;
 import org.ffspark.SchemaCheck;
 import org.ffspark.SparkTests;
 import org.ffspark.TestData;
-import org.ffspark.config.TrainFfConfig;
 import org.ffspark.data.Split;
-import org.ffspark.ff.FfFit;
-import org.ffspark.ff.FfModel;
-import org.ffspark.io.ModelStore;
 import org.ffspark.io.Storage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,10 +18,7 @@ class EvaluateJobTest {
     @Test
     void distributedEvaluationEqualsLocalOnIdxAndParquet(@TempDir Path tmp) {
         Path data = TestData.writeMnistSlice(tmp.resolve("idx"), 1500, 3000);
-        TrainFfConfig cfg = TrainFfConfig.load(null, List.of("ff.layers=784,64", "train.epochs=1", "train.batch-size=50"));
-        FfModel m = FfFit.fit(FfModel.initialise(cfg.ff(), 1), cfg.train(), TestData.mnistTrain().head(1500), 2, null);
-        String model = tmp.resolve("model").toString();
-        ModelStore.write(Storage.local(), m, new ModelStore.Provenance(cfg.toMap(), java.util.Map.of(), 1, "x", "r", "t"), model, false);
+        String model = TestData.writeSmallModel(tmp, "784,64", 1, 1500);
         LocalEvaluateJob.Result local = LocalEvaluateJob.run(Storage.local(), model, data.toString(), Split.TEST, tmp.resolve("local.json").toString());
         LocalEvaluateJob.Result idx = EvaluateJob.run(SparkTests.session(), Storage.local(), model, data.toString(), Split.TEST, tmp.resolve("idx.json").toString());
         String parquet = tmp.resolve("parquet").toString();

@@ -19,11 +19,7 @@ import javax.imageio.ImageIO;
 import org.ffspark.BrowserTest;
 import org.ffspark.SparkTests;
 import org.ffspark.TestData;
-import org.ffspark.config.TrainFfConfig;
 import org.ffspark.data.Split;
-import org.ffspark.ff.FfFit;
-import org.ffspark.ff.FfModel;
-import org.ffspark.io.ModelStore;
 import org.ffspark.io.Storage;
 import org.ffspark.saliency.SaliencyMethod;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,10 +28,7 @@ class ReportJobTest {
     @BrowserTest
     void reportIsSelfContainedAndRendersWithNonBlankImagesInHeadlessChromium(@TempDir Path tmp) throws Exception {
         Path data = TestData.writeMnistSlice(tmp.resolve("idx"), 10, 60);
-        TrainFfConfig cfg = TrainFfConfig.load(null, List.of("ff.layers=784,64,64", "train.epochs=2", "train.batch-size=50"));
-        FfModel m = FfFit.fit(FfModel.initialise(cfg.ff(), 1), cfg.train(), TestData.mnistTrain().head(3000), 2, null);
-        String model = tmp.resolve("model").toString();
-        ModelStore.write(Storage.local(), m, new ModelStore.Provenance(cfg.toMap(), java.util.Map.of(), 1, "x", "r", "t"), model, false);
+        String model = TestData.writeSmallModel(tmp, "784,64,64", 2, 3000);
         String sal = tmp.resolve("saliency").toString();
         SaliencyJob.run(SparkTests.session(), Storage.local(), new SaliencyJob.Options(model, data.toString(), Split.TEST, sal,
                 List.of(SaliencyMethod.FF_OCCLUSION, SaliencyMethod.RANDOM), SaliencyJob.Target.PREDICTED, 42, 0, false));

@@ -22,11 +22,7 @@ import org.ffspark.SchemaCheck;
 import org.ffspark.SparkTests;
 import org.ffspark.TestData;
 import org.ffspark.config.ConfigException;
-import org.ffspark.config.TrainFfConfig;
 import org.ffspark.data.Split;
-import org.ffspark.ff.FfFit;
-import org.ffspark.ff.FfModel;
-import org.ffspark.io.ModelStore;
 import org.ffspark.io.Storage;
 import org.ffspark.saliency.SaliencyMethod;
 import org.junit.jupiter.api.Test;
@@ -36,10 +32,7 @@ class SaliencyJobTest {
     @Test
     void writesParquetMatchingTheSchemaAndOverwriteLeavesNoLeftovers(@TempDir Path tmp) throws Exception {
         Path data = TestData.writeMnistSlice(tmp.resolve("idx"), 10, 12);
-        TrainFfConfig cfg = TrainFfConfig.load(null, List.of("ff.layers=784,32,32", "train.epochs=1", "train.batch-size=50"));
-        FfModel m = FfFit.fit(FfModel.initialise(cfg.ff(), 1), cfg.train(), TestData.mnistTrain().head(1000), 2, null);
-        String model = tmp.resolve("model").toString();
-        ModelStore.write(Storage.local(), m, new ModelStore.Provenance(cfg.toMap(), java.util.Map.of(), 1, "x", "r", "t"), model, false);
+        String model = TestData.writeSmallModel(tmp, "784,32,32", 1, 1000);
         SparkSession spark = SparkTests.session();
         String out = tmp.resolve("saliency").toString();
         SaliencyJob.Options opt = new SaliencyJob.Options(model, data.toString(), Split.TEST, out,
