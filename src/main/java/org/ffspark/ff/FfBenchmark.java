@@ -116,6 +116,28 @@ public final class FfBenchmark {
         }
     }
 
+    /**
+     * GFLOP/s of single-threaded direct OpenBLAS SGEMM on the forward shapes of a model with {@code rows} rows per
+     * layer ([rows, in] x [in, out] for every layer): the per-core reference for inference-heavy jobs.
+     */
+    public static double referenceForwardGflops(FfLayout layout, int rows) {
+        Gemm.init(1);
+        long max = 0;
+        long flops = 0;
+        for (int l = 0; l < layout.layers(); l++) {
+            max = Math.max(max, Math.max((long) rows * layout.in(l), Math.max(layout.macs(l), (long) rows * layout.out(l))));
+            flops += 2L * rows * layout.macs(l);
+        }
+        try (NativeFloats a = new NativeFloats(max); NativeFloats b = new NativeFloats(max); NativeFloats c = new NativeFloats(max)) {
+            double ms = time(20, () -> {
+                for (int l = 0; l < layout.layers(); l++) {
+                    Gemm.sgemm(false, false, rows, layout.out(l), layout.in(l), a, 0, layout.in(l), b, 0, layout.out(l), 0f, c, 0, layout.out(l));
+                }
+            });
+            return flops / ms / 1e6;
+        }
+    }
+
     private static double time(int reps, Runnable r) {
         for (int i = 0; i < Math.max(3, reps / 3); i++) {
             r.run();

@@ -16,6 +16,16 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class Gemm {
     private static volatile boolean initialised;
+    /**
+     * Floating-point operations issued through {@link #sgemm} in this JVM since start: a process-wide counter read
+     * by the benchmarks (on local masters the executors share the driver's JVM). Never used for results.
+     */
+    private static final java.util.concurrent.atomic.LongAdder FLOPS = new java.util.concurrent.atomic.LongAdder();
+
+    /** GEMM floating-point operations issued in this JVM so far (see {@link #FLOPS}). */
+    public static long flopsIssued() {
+        return FLOPS.sum();
+    }
 
     private Gemm() {}
 
@@ -43,5 +53,6 @@ public final class Gemm {
         }
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                 m, n, k, 1f, a.at(aOff), lda, b.at(bOff), ldb, beta, c.at(cOff), ldc);
+        FLOPS.add(2L * m * n * k);
     }
 }
