@@ -51,6 +51,7 @@ public final class SaliencyJob {
             .add("scores", DataTypes.createArrayType(DataTypes.FloatType, false), false)
             .add("target_label", DataTypes.IntegerType, false)
             .add("map", DataTypes.createArrayType(DataTypes.FloatType, false), false)
+            .add("layer_maps", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.FloatType, false), false), true)
             .add("deletion_curve", DataTypes.createArrayType(DataTypes.FloatType, false), false)
             .add("insertion_curve", DataTypes.createArrayType(DataTypes.FloatType, false), false)
             .add("deletion_area", DataTypes.DoubleType, false)
@@ -136,7 +137,10 @@ public final class SaliencyJob {
                         float[] del = new float[Faithfulness.POINTS];
                         float[] ins = new float[Faithfulness.POINTS];
                         faith.curves(images, i * 784, map, c, exSeed, del, ins);
-                        out.add(RowFactory.create(id, truth, pred, sc, c, map, del, ins, Faithfulness.area(del),
+                        // PAPER.md 3.4: the occlusion map of every layer alone, from the same pass.
+                        float[][] layerMaps = m == SaliencyMethod.FF_OCCLUSION
+                                ? java.util.Arrays.stream(maps.lastPerLayer()).map(float[]::clone).toArray(float[][]::new) : null;
+                        out.add(RowFactory.create(id, truth, pred, sc, c, map, layerMaps, del, ins, Faithfulness.area(del),
                                 Faithfulness.area(ins), version, runId, m.name()));
                     }
                 }

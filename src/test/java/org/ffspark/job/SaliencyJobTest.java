@@ -50,7 +50,13 @@ class SaliencyJobTest {
         assertEquals(expected, actual);
         Row r = df.filter("method = 'FF_OCCLUSION' AND id = 3").collectAsList().get(0);
         assertEquals(784, r.getList(5).size());
-        assertEquals(29, r.getList(6).size());
+        List<scala.collection.Seq<Float>> layerMaps = r.getList(6);
+        assertEquals(2, layerMaps.size(), "one map per hidden layer");
+        for (int i = 0; i < 784; i++) {  // the scored layers are all layers: the map is their sum
+            assertEquals((Float) r.getList(5).get(i), layerMaps.get(0).apply(i) + layerMaps.get(1).apply(i), 1e-5f);
+        }
+        assertTrue(df.filter("method = 'RANDOM' AND layer_maps IS NOT NULL").isEmpty());
+        assertEquals(29, r.getList(7).size());
         assertEquals(r.getInt(2), r.getInt(4), "target is the predicted label");
         assertEquals(12, df.filter("method = 'RANDOM'").select("id").distinct().count());
 
@@ -85,6 +91,12 @@ class SaliencyJobTest {
     }
 
     static DataType sparkType(JsonNode avro) {
+        if (avro.isArray()) { // a nullable union ["null", T]
+            return sparkType(avro.get(1));
+        }
+        if (avro.isObject() && avro.get("type").asText().equals("array") && avro.get("items").isObject()) {
+            return new ArrayType(new ArrayType(DataTypes.FloatType, true), true);
+        }
         if (avro.isObject()) {
             return switch (avro.get("type").asText()) {
                 case "array" -> new ArrayType(DataTypes.FloatType, true);
