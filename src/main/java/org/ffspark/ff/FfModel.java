@@ -50,8 +50,4 @@ public final class FfModel {
     public float[] params() {
         return params;
     }
-
-    public FfModel copy() {
-        return new FfModel(config, params.clone());
-    }
 }
