@@ -37,6 +37,7 @@ public final class FfFit {
                     long t0 = System.nanoTime();
                     LayerStats stats = new LayerStats(layers);
                     shard.run(phase, epoch, 0, batches, stats);
+                    stats.requireFinite("epoch " + (epoch + 1) + (phases > 1 ? " of layer " + (phase + 1) : ""));
                     double secs = (System.nanoTime() - t0) / 1e9;
                     long done = (long) phase * train.epochs() + epoch + 1;
                     double elapsed = (System.nanoTime() - started) / 1e9;

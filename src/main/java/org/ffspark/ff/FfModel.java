@@ -38,6 +38,16 @@ public final class FfModel {
         return new FfModel(config, p);
     }
 
+    /** Throws {@link org.ffspark.config.ConfigException} if any parameter is NaN or infinite (training diverged). */
+    public void requireFiniteParameters() {
+        for (int i = 0; i < params.length; i++) {
+            if (!Float.isFinite(params[i])) {
+                throw new org.ffspark.config.ConfigException("train.learning-rate: training diverged (parameter " + i
+                        + " is " + params[i] + "); lower train.learning-rate; nothing was written");
+            }
+        }
+    }
+
     public FfConfig config() {
         return config;
     }

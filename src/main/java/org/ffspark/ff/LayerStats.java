@@ -65,6 +65,19 @@ public final class LayerStats implements Serializable {
         return goodNeg[layer] / examples[layer];
     }
 
+    /**
+     * Throws {@link org.ffspark.config.ConfigException} naming {@code where} when any layer's loss or goodness is
+     * NaN or infinite: training diverged, almost always from too large a learning rate.
+     */
+    public void requireFinite(String where) {
+        for (int l = 0; l < loss.length; l++) {
+            if (examples[l] > 0 && !(Double.isFinite(loss[l]) && Double.isFinite(goodPos[l]) && Double.isFinite(goodNeg[l]))) {
+                throw new org.ffspark.config.ConfigException("train.learning-rate: training diverged at " + where
+                        + " (layer " + (l + 1) + " loss " + meanLoss(l) + "); lower train.learning-rate; nothing was written");
+            }
+        }
+    }
+
     /** Mean loss summed over the layers that saw examples. */
     public double totalMeanLoss() {
         double s = 0;

@@ -61,6 +61,7 @@ public final class LocalTrainJob {
                 metrics.append(Json.line(line)).append('\n');
                 progress.epochDone(r, acc);
             });
+            model.requireFiniteParameters();
             Map<String, String> sums = new LinkedHashMap<>(train.checksums());
             if (opt.limit() > 0) {
                 sums.put("limit", Integer.toString(data.count()));

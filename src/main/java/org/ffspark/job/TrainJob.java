@@ -94,6 +94,7 @@ public final class TrainJob {
                 progress.roundDone(report, s);
             });
             FfModel model = new FfModel(cfg.ff(), state.params());
+            model.requireFiniteParameters();
             ObjectNode run = runJson(spark, cfg, checksums, seed, runId, n, opt, trainer.totalRounds());
             try (AtomicOutput out = AtomicOutput.begin(storage, modelPath, runId, opt.overwrite())) {
                 ModelStore.writeInto(storage, model, prov, out.dir());

@@ -117,6 +117,8 @@ public final class SparkFfTrainer {
             for (int l = 0; l < stats.layers(); l++) {
                 examples = Math.max(examples, stats.examples(l));
             }
+            // Stop before a diverged state reaches a checkpoint or the model.
+            stats.requireFinite("round " + (r + 1));
             double secs = (t3 - t0) / 1e9;
             double elapsed = (t3 - started) / 1e9;
             double eta = elapsed / (r + 1 - firstRound) * (total - r - 1);

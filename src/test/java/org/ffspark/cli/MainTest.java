@@ -103,6 +103,16 @@ class MainTest {
     }
 
     @Test
+    void divergingTrainingStopsWithAClearErrorAndWritesNothing(@TempDir Path tmp) {
+        Run r = run("train", "--local", "--data", TestData.mnistDir().toString(), "--model", tmp.resolve("m").toString(),
+                "--limit", "500", "--set", "ff.layers=784,16", "--set", "train.epochs=2", "--set", "train.optimizer=SGD",
+                "--set", "train.learning-rate=1e30");
+        assertEquals(Main.BAD_CONFIG, r.code(), r.err());
+        assertTrue(r.err().startsWith("ffspark: config error: train.learning-rate: training diverged at epoch 1"), r.err());
+        assertFalse(Files.exists(tmp.resolve("m")));
+    }
+
+    @Test
     void corruptModelIsRefusedByEvaluate(@TempDir Path tmp) throws Exception {
         Path model = tmp.resolve("m");
         Run t = run("train", "--local", "--data", TestData.mnistDir().toString(), "--model", model.toString(), "--limit", "200",

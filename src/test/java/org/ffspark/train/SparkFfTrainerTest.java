@@ -108,6 +108,19 @@ class SparkFfTrainerTest {
         assertEquals(List.of(), SchemaCheck.violations(SchemaCheck.schema("run.schema.json"), SchemaCheck.json(Path.of(cut, "run.json"))));
     }
 
+    @Test
+    void divergingDistributedTrainingStopsBeforeWritingAModel(@TempDir Path tmp) {
+        Path data = TestData.writeMnistSlice(tmp.resolve("idx"), 200, 10);
+        TrainFfConfig bad = TrainFfConfig.load(null, List.of("ff.layers=784,16", "train.epochs=2", "train.batch-size=50",
+                "train.optimizer=SGD", "train.learning-rate=1e30"));
+        String model = tmp.resolve("m").toString();
+        org.ffspark.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(org.ffspark.config.ConfigException.class,
+                () -> TrainJob.run(SparkTests.session(), Storage.local(), bad, new TrainJob.Options(data.toString(), model, null, 2,
+                        new SparkFfTrainer.Options(2, 1, -1), false, false), (r, s) -> { }, w -> { }));
+        assertTrue(e.getMessage().contains("training diverged at round"), e.getMessage());
+        assertFalse(Files.exists(Path.of(model)));
+    }
+
     static void deleteTree(Path p) throws Exception {
         try (Stream<Path> s = Files.walk(p)) {
             s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
