@@ -2,10 +2,12 @@ package org.ffspark.cli;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import org.ffspark.train.FfKryoRegistrator;
 
 /**
  * Opens the SparkSession for a job. The master comes from spark-submit ({@code spark.master}), else
- * {@code --master}, else {@code local[*]}: the embedded default.
+ * {@code --master}, else {@code local[*]}: the embedded default. With Kryo configured, ffspark's
+ * {@link FfKryoRegistrator} is added to the registrators.
  */
 final class Sessions {
     private Sessions() {}
@@ -19,6 +21,13 @@ final class Sessions {
             conf.setIfMissing("spark.driver.host", "127.0.0.1");
             conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
             conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+        }
+        if (conf.get("spark.serializer", "").endsWith("KryoSerializer")) {
+            String registrator = FfKryoRegistrator.class.getName();
+            String current = conf.get("spark.kryo.registrator", "");
+            if (!current.contains(registrator)) {
+                conf.set("spark.kryo.registrator", current.isEmpty() ? registrator : current + "," + registrator);
+            }
         }
         return SparkSession.builder().config(conf).getOrCreate();
     }

@@ -8,18 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
-import org.ffspark.SchemaCheck;
+import org.ffspark.ParquetSchema;
 import org.ffspark.SparkTests;
 import org.ffspark.TestData;
 import org.ffspark.config.ConfigException;
@@ -40,14 +35,7 @@ class IngestJobTest {
         assertEquals(120, r.testRows());
 
         Dataset<Row> df = spark.read().parquet(out);
-        JsonNode avsc = SchemaCheck.schema("images.avsc");
-        List<String> expected = new ArrayList<>();
-        avsc.get("fields").forEach(f -> expected.add(f.get("name").asText() + ":" + sparkType(f.get("type").asText()).simpleString()));
-        List<String> actual = new ArrayList<>();
-        for (StructField f : df.schema().fields()) {
-            actual.add(f.name() + ":" + f.dataType().simpleString());
-        }
-        assertEquals(expected, actual);
+        assertEquals(ParquetSchema.expected("images.avsc"), ParquetSchema.actual(df));
 
         Row r7 = df.filter("split = 'train' AND id = 7").collectAsList().get(0);
         LabeledImages train = TestData.mnistTrain();
@@ -59,15 +47,6 @@ class IngestJobTest {
         assertTrue(Files.exists(Path.of(out, "_ffspark.json")));
     }
 
-    static DataType sparkType(String avro) {
-        return switch (avro) {
-            case "long" -> DataTypes.LongType;
-            case "int" -> DataTypes.IntegerType;
-            case "bytes" -> DataTypes.BinaryType;
-            case "string" -> DataTypes.StringType;
-            default -> throw new IllegalArgumentException(avro);
-        };
-    }
 
     @Test
     void refusesExistingOutputAndOverwriteLeavesNoLeftovers(@TempDir Path tmp) throws Exception {

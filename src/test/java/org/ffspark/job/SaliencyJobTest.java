@@ -6,19 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.ArrayType;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
-import org.ffspark.SchemaCheck;
+import org.ffspark.ParquetSchema;
 import org.ffspark.SparkTests;
 import org.ffspark.TestData;
 import org.ffspark.config.ConfigException;
@@ -40,14 +34,7 @@ class SaliencyJobTest {
         assertEquals(12 * 5, SaliencyJob.run(spark, Storage.local(), opt));
 
         Dataset<Row> df = spark.read().parquet(out);
-        JsonNode avsc = SchemaCheck.schema("saliency.avsc");
-        List<String> expected = new ArrayList<>();
-        avsc.get("fields").forEach(f -> expected.add(f.get("name").asText() + ":" + sparkType(f.get("type")).simpleString()));
-        List<String> actual = new ArrayList<>();
-        for (StructField f : df.schema().fields()) {
-            actual.add(f.name() + ":" + f.dataType().simpleString());
-        }
-        assertEquals(expected, actual);
+        assertEquals(ParquetSchema.expected("saliency.avsc"), ParquetSchema.actual(df));
         Row r = df.filter("method = 'FF_OCCLUSION' AND id = 3").collectAsList().get(0);
         assertEquals(784, r.getList(5).size());
         List<scala.collection.Seq<Float>> layerMaps = r.getList(6);
@@ -90,26 +77,4 @@ class SaliencyJobTest {
         return a;
     }
 
-    static DataType sparkType(JsonNode avro) {
-        if (avro.isArray()) { // a nullable union ["null", T]
-            return sparkType(avro.get(1));
-        }
-        if (avro.isObject() && avro.get("type").asText().equals("array") && avro.get("items").isObject()) {
-            return new ArrayType(new ArrayType(DataTypes.FloatType, true), true);
-        }
-        if (avro.isObject()) {
-            return switch (avro.get("type").asText()) {
-                case "array" -> new ArrayType(DataTypes.FloatType, true);
-                case "enum" -> DataTypes.StringType;
-                default -> throw new IllegalArgumentException(avro.toString());
-            };
-        }
-        return switch (avro.asText()) {
-            case "long" -> DataTypes.LongType;
-            case "int" -> DataTypes.IntegerType;
-            case "double" -> DataTypes.DoubleType;
-            case "string" -> DataTypes.StringType;
-            default -> throw new IllegalArgumentException(avro.asText());
-        };
-    }
 }
