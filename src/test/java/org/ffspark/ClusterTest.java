@@ -8,7 +8,7 @@ import java.lang.annotation.Target;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** A slow test on real multi-process Spark (local-cluster); excluded by default, run with -Pall (bin/test -Pall, .ci/run). */
+/** A slow test on real multi-process Spark (local-cluster) or HDFS (MiniDFSCluster); excluded by default, run with -Pall (bin/test -Pall, .ci/run). */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 @Tag("cluster")
