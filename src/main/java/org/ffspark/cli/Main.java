@@ -5,23 +5,26 @@ import java.io.UncheckedIOException;
 
 import org.ffspark.config.ConfigException;
 import org.ffspark.data.InputDataException;
+import org.ffspark.io.LockedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * Entry point of {@code ffspark}. Exit codes: 0 success, 1 internal error (stack trace printed), 2 bad
- * configuration or arguments, 3 bad input data, 4 I/O failure. Errors of kinds 2-4 print one line.
+ * configuration or arguments, 3 bad input data, 4 I/O failure, 5 locked by another run (retrain). Errors of
+ * kinds 2-5 print one line.
  */
 @Command(name = "ffspark", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Distributed Forward-Forward training and FF saliency analysis on Spark and ND4J.",
         subcommands = {FetchDataCommand.class, IngestCommand.class, TrainCommand.class, EvaluateCommand.class,
-                SaliencyCommand.class, ReportCommand.class, BenchFfCommand.class, BenchTrainCommand.class, BenchSaliencyCommand.class, CommandLine.HelpCommand.class})
+                SaliencyCommand.class, ReportCommand.class, RetrainCommand.class, BenchFfCommand.class, BenchTrainCommand.class, BenchSaliencyCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static final int OK = 0;
     public static final int INTERNAL = 1;
     public static final int BAD_CONFIG = 2;
     public static final int BAD_DATA = 3;
     public static final int IO_FAILURE = 4;
+    public static final int LOCKED = 5;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -44,6 +47,10 @@ public final class Main {
         if (ex instanceof InputDataException) {
             err.println("ffspark: bad input: " + e.getMessage());
             return BAD_DATA;
+        }
+        if (ex instanceof LockedException) {
+            err.println("ffspark: locked: " + e.getMessage());
+            return LOCKED;
         }
         if (ex instanceof UncheckedIOException) {
             err.println("ffspark: I/O error: " + e.getMessage());

@@ -60,6 +60,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--test-each-epoch", description = "Evaluate on the test split after every epoch (learning curve in metrics.jsonl).")
     boolean testEachEpoch;
 
+    @Option(names = "--init-model", paramLabel = "DIR", description = "Spark: start from this model's parameters (same ff.* settings) instead of a random initialisation.")
+    String initModel;
+
     @Option(names = "--overwrite", description = "Replace an existing model directory.")
     boolean overwrite;
 
@@ -73,10 +76,14 @@ final class TrainCommand implements Callable<Integer> {
         if (!local) {
             ConfigException.require(limit == 0, "--limit", limit, "only with --local");
             ConfigException.require(!testEachEpoch, "--test-each-epoch", true, "only with --local; use 'ffspark evaluate'");
+        } else {
+            ConfigException.require(initModel == null, "--init-model", initModel, "only without --local (the Spark trainer)");
+        }
+        if (!local) {
             SparkFfTrainer.Options so = new SparkFfTrainer.Options(averagingPeriod, checkpointEvery, -1);
             try (SparkSession spark = Sessions.open("train", sparkOptions.master)) {
                 TrainJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()), cfg,
-                        new TrainJob.Options(data, model, runDir, partitions, so, resume, overwrite),
+                        new TrainJob.Options(data, model, runDir, partitions, so, resume, overwrite, initModel),
                         (r, s) -> printRound(r), w -> System.err.println("train: warning: " + w));
             }
             System.out.println("train: model written to " + model);

@@ -2,7 +2,6 @@ package org.ffspark.io;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.hadoop.fs.Path;
 import org.ffspark.report.Evaluation;
 
 /**
@@ -43,12 +42,6 @@ public final class EvaluationWriter {
 
     /** Writes {@code json} to {@code file}, replacing it atomically (write beside, then rename). */
     public static void write(Storage storage, ObjectNode json, String file, String runId) {
-        Path target = storage.path(file);
-        Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + runId);
-        storage.writeAll(tmp, Json.bytes(json));
-        if (storage.exists(target)) {
-            storage.delete(target);
-        }
-        storage.rename(tmp, target);
+        storage.writeAtomically(storage.path(file), Json.bytes(json), runId);
     }
 }

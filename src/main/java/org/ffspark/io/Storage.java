@@ -5,10 +5,19 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /**
  * Access to files on any Hadoop file system by URI ({@code file://}, {@code hdfs://}, {@code s3a://}, or a
@@ -120,6 +129,94 @@ public final class Storage {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot rename " + from + " to " + to + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Moves file {@code from} onto {@code to}, replacing it in one step: readers see the old or the new file,
+     * never none. Local files: an atomic POSIX rename; HDFS: rename with OVERWRITE (atomic in the NameNode);
+     * other file systems: FileContext rename with OVERWRITE (object stores cannot do it atomically).
+     */
+    public void replace(Path from, Path to) {
+        FileSystem fs = fs(to);
+        try {
+            if (fs instanceof RawLocalFileSystem raw) {
+                Files.move(raw.pathToFile(from).toPath(), raw.pathToFile(to).toPath(), StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                FileContext.getFileContext(fs.getUri(), conf).rename(fs.makeQualified(from), fs.makeQualified(to), Options.Rename.OVERWRITE);
+            }
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new UncheckedIOException("cannot replace " + to + " atomically: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot replace " + to + " with " + from + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes {@code bytes} to {@code p} through a temporary file and {@link #replace}: no reader sees half a file. */
+    public void writeAtomically(Path p, byte[] bytes, String runId) {
+        Path tmp = new Path(p.getParent(), "." + p.getName() + ".tmp-" + runId);
+        writeAll(tmp, bytes);
+        replace(tmp, p);
+    }
+
+    /**
+     * Creates {@code p} with {@code bytes} only if it does not exist, atomically (O_EXCL locally, the NameNode's
+     * create without overwrite on HDFS). Returns false if the file already existed.
+     */
+    public boolean createNew(Path p, byte[] bytes) {
+        FileSystem fs = fs(p);
+        try {
+            if (fs instanceof RawLocalFileSystem raw) {
+                java.nio.file.Path file = raw.pathToFile(p).toPath();
+                Files.createDirectories(file.getParent());
+                Files.write(file, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                return true;
+            }
+            try (OutputStream out = fs.create(p, false)) {
+                out.write(bytes);
+            }
+            return true;
+        } catch (FileAlreadyExistsException | org.apache.hadoop.fs.FileAlreadyExistsException e) {
+            return false;
+        } catch (IOException e) {
+            if (exists(p)) {
+                return false;
+            }
+            throw new UncheckedIOException(p + ": cannot create: " + e.getMessage(), e);
+        }
+    }
+
+    /** Sets the modification time of {@code p} to now (a heartbeat). */
+    public void touch(Path p) {
+        try {
+            fs(p).setTimes(p, System.currentTimeMillis(), -1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(p + ": cannot update its time: " + e.getMessage(), e);
+        }
+    }
+
+    public long modificationTime(Path p) {
+        try {
+            return fs(p).getFileStatus(p).getModificationTime();
+        } catch (IOException e) {
+            throw new UncheckedIOException(p + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The entries of a directory (empty if it does not exist). */
+    public java.util.List<Path> list(Path dir) {
+        try {
+            if (!exists(dir)) {
+                return java.util.List.of();
+            }
+            java.util.List<Path> out = new java.util.ArrayList<>();
+            for (org.apache.hadoop.fs.FileStatus st : fs(dir).listStatus(dir)) {
+                out.add(st.getPath());
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir + ": cannot list: " + e.getMessage(), e);
         }
     }
 }

@@ -40,7 +40,13 @@ import org.ffspark.train.SparkFfTrainer;
 public final class TrainJob {
     /** Job options; {@code partitions} 0 means the cluster's default parallelism. */
     public record Options(String data, String model, String runDir, int partitions, SparkFfTrainer.Options spark,
-                          boolean resume, boolean overwrite) {}
+                          boolean resume, boolean overwrite, String initModel) {
+        /** Training from the seed's random initialisation. */
+        public Options(String data, String model, String runDir, int partitions, SparkFfTrainer.Options spark,
+                       boolean resume, boolean overwrite) {
+            this(data, model, runDir, partitions, spark, resume, overwrite, null);
+        }
+    }
 
     private TrainJob() {}
 
@@ -67,7 +73,7 @@ public final class TrainJob {
         JavaRDD<LabeledImages> shards = shards(spark, jsc, storage, opt.data(), n, seed, checksums);
         try {
             SparkFfTrainer trainer = new SparkFfTrainer(jsc, shards, cfg.ff(), cfg.train(), opt.spark());
-            FfModel init = FfModel.initialise(cfg.ff(), seed);
+            FfModel init = opt.initModel() == null ? FfModel.initialise(cfg.ff(), seed) : warmStart(storage, opt.initModel(), cfg);
             TrainState state;
             int firstRound = 0;
             List<String> metrics = new ArrayList<>();
@@ -102,16 +108,21 @@ public final class TrainJob {
                 storage.writeAll(new Path(out.dir(), "metrics.jsonl"), String.join("\n", metrics).concat("\n").getBytes(StandardCharsets.UTF_8));
                 out.commit();
             }
-            storage.writeAll(new Path(runPath, "run.json.tmp-" + runId), Json.bytes(run));
-            Path runJson = new Path(runPath, "run.json");
-            if (storage.exists(runJson)) {
-                storage.delete(runJson);
-            }
-            storage.rename(new Path(runPath, "run.json.tmp-" + runId), runJson);
+            storage.writeAtomically(new Path(runPath, "run.json"), Json.bytes(run), runId);
             return model;
         } finally {
             shards.unpersist(false);
         }
+    }
+
+    /** The parameters of an existing model as the starting point; its architecture must be the configured one. */
+    static FfModel warmStart(Storage storage, String modelDir, TrainFfConfig cfg) {
+        FfModel m = ModelStore.read(storage, modelDir).model();
+        if (!m.config().equals(cfg.ff())) {
+            throw new ConfigException("ff.*: the configured network " + cfg.ff() + " differs from the warm-start model "
+                    + modelDir + " (" + m.config() + "); train from scratch or use that model's ff settings");
+        }
+        return m;
     }
 
     static JavaRDD<LabeledImages> shards(SparkSession spark, JavaSparkContext jsc, Storage storage, String data, int n,
@@ -161,6 +172,11 @@ public final class TrainJob {
         ObjectNode d = o.putObject("dataChecksums");
         checksums.forEach(d::put);
         o.put("data", opt.data());
+        if (opt.initModel() == null) {
+            o.putNull("initModel");
+        } else {
+            o.put("initModel", opt.initModel());
+        }
         ObjectNode s = o.putObject("spark");
         s.put("master", spark.sparkContext().master());
         s.put("sparkVersion", spark.version());
@@ -175,11 +191,6 @@ public final class TrainJob {
     }
 
     private static void writeText(Storage storage, Path file, List<String> lines, String runId) {
-        Path tmp = new Path(file.getParent(), "." + file.getName() + ".tmp-" + runId);
-        storage.writeAll(tmp, String.join("\n", lines).concat("\n").getBytes(StandardCharsets.UTF_8));
-        if (storage.exists(file)) {
-            storage.delete(file);
-        }
-        storage.rename(tmp, file);
+        storage.writeAtomically(file, String.join("\n", lines).concat("\n").getBytes(StandardCharsets.UTF_8), runId);
     }
 }

@@ -1,0 +1,133 @@
+package org.ffspark.job;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.ffspark.config.ConfigException;
+import org.ffspark.config.TrainFfConfig;
+import org.ffspark.data.Split;
+import org.ffspark.io.BuildInfo;
+import org.ffspark.io.IdxDataset;
+import org.ffspark.io.ModelStore;
+import org.ffspark.io.RunLock;
+import org.ffspark.io.Storage;
+import org.ffspark.registry.ModelRegistry;
+import org.ffspark.registry.Promotion;
+import org.ffspark.saliency.SaliencyMethod;
+import org.ffspark.train.SparkFfTrainer;
+
+/**
+ * Scheduled retraining against a {@link ModelRegistry}: under the registry's lock, train a new version (warm
+ * start from the champion unless {@code fresh}) on the given data, evaluate it and the champion on the same
+ * test split, register it, promote it by {@link Promotion}'s rule, and for a new champion regenerate the
+ * saliency maps and report. The registry file changes once, atomically, at the end (after the report), so a
+ * retrain that crashes or is killed leaves the registry and the champion exactly as they were.
+ */
+public final class RetrainJob {
+    /** What to retrain on and how. {@code saliencyData} null: {@code data} (which must then be IDX). */
+    public record Options(String registry, String data, String saliencyData, boolean fresh, double tolerance,
+                          int partitions, SparkFfTrainer.Options spark, int reportLimit, List<SaliencyMethod> reportMethods,
+                          Duration lockStaleAfter) {}
+
+    /** The outcome; {@code report} is null unless promoted. */
+    public record Result(String version, boolean promoted, String reason, double accuracy, OptionalDouble championAccuracy,
+                         String report) {}
+
+    private RetrainJob() {}
+
+    public static Result run(SparkSession spark, Storage storage, TrainFfConfig cfg, Options opt,
+                             SparkFfTrainer.RoundListener progress, Consumer<String> log) {
+        ConfigException.require(opt.tolerance() >= 0 && opt.tolerance() < 1, "--tolerance", opt.tolerance(),
+                "must be in [0, 1) (a fraction: 0.005 = half a percentage point)");
+        ConfigException.require(opt.reportLimit() >= 0, "--report-limit", opt.reportLimit(), "must be >= 0 (0 = whole test set)");
+        ConfigException.require(!opt.reportMethods().isEmpty(), "--report-methods", "", "give at least one method");
+        String saliencyData = opt.saliencyData() != null ? opt.saliencyData() : opt.data();
+        if (storage.exists(new Path(storage.path(saliencyData), "_ffspark.json"))) {
+            throw new ConfigException("--saliency-data: " + saliencyData + " is a Parquet data set; the saliency report reads the IDX files (give their directory)");
+        }
+        IdxDataset.read(storage, saliencyData, Split.TEST);  // fail now, not after training
+        String runId = RunIds.next();
+        long t0 = System.nanoTime();
+        ModelRegistry registry = ModelRegistry.open(storage, opt.registry());
+        try (RunLock lock = RunLock.acquire(storage, registry.lockFile(), runId, opt.lockStaleAfter(), log)) {
+            registry = ModelRegistry.open(storage, opt.registry());  // as of now, under the lock
+            JsonNode champion = registry.champion().orElse(null);
+            int number = registry.nextNumber(log);
+            String version = ModelRegistry.versionId(number);
+            Path dir = registry.versionDir(version);
+            String model = registry.modelDir(version).toString();
+            String championModel = champion == null ? null : registry.modelDir(champion.path("version").asText()).toString();
+            String init = opt.fresh() || champion == null ? null : championModel;
+            log.accept("retrain " + version + ": " + (init == null ? "training from scratch" : "warm start from champion " + champion.path("version").asText())
+                    + " on " + opt.data());
+            TrainJob.run(spark, storage, cfg, new TrainJob.Options(opt.data(), model, new Path(dir, "run").toString(), opt.partitions(),
+                    opt.spark(), false, false, init), progress, log);
+
+            double accuracy = EvaluateJob.run(spark, storage, model, opt.data(), Split.TEST, null).evaluation().accuracy();
+            OptionalDouble championAccuracy = OptionalDouble.empty();
+            if (championModel != null) {
+                String file = new Path(dir, "champion-evaluation-test.json").toString();
+                championAccuracy = OptionalDouble.of(EvaluateJob.run(spark, storage, championModel, opt.data(), Split.TEST, file).evaluation().accuracy());
+            }
+            Promotion.Decision decision = Promotion.decide(championAccuracy, accuracy, opt.tolerance());
+            log.accept("retrain " + version + ": " + (decision.promote() ? "promote" : "keep as candidate") + ": " + decision.reason());
+
+            String report = null;
+            if (decision.promote()) {
+                String maps = new Path(dir, "saliency").toString();
+                SaliencyJob.run(spark, storage, new SaliencyJob.Options(model, saliencyData, Split.TEST, maps, opt.reportMethods(),
+                        SaliencyJob.Target.PREDICTED, cfg.train().seed(), opt.reportLimit(), false));
+                report = new Path(dir, "report").toString();
+                ReportJob.run(spark, storage, maps, saliencyData, Split.TEST, report, false);
+            }
+            JsonNode manifest = ModelStore.read(storage, model).manifest();
+            ObjectNode entry = entry(version, number, runId, champion, init != null, opt, cfg, manifest, accuracy, championAccuracy,
+                    decision, report != null, (System.nanoTime() - t0) / 1e9);
+            registry.register(entry, decision.promote(), runId);
+            return new Result(version, decision.promote(), decision.reason(), accuracy, championAccuracy, report);
+        }
+    }
+
+    private static ObjectNode entry(String version, int number, String runId, JsonNode champion, boolean warm, Options opt,
+                                    TrainFfConfig cfg, JsonNode manifest, double accuracy, OptionalDouble championAccuracy,
+                                    Promotion.Decision decision, boolean report, double seconds) {
+        ObjectNode e = org.ffspark.io.Json.object();
+        e.put("version", version);
+        e.put("number", number);
+        e.put("createdAt", RunIds.now());
+        e.put("runId", runId);
+        e.put("gitCommit", BuildInfo.gitCommit());
+        if (champion == null) {
+            e.putNull("parent");
+        } else {
+            e.put("parent", champion.path("version").asText());
+        }
+        e.put("warmStart", warm);
+        e.put("model", "versions/" + version + "/model");
+        e.put("trainData", opt.data());
+        e.set("dataChecksums", manifest.path("provenance").path("dataChecksums").deepCopy());
+        ObjectNode c = e.putObject("config");
+        cfg.toMap().forEach(c::put);
+        e.put("testAccuracy", accuracy);
+        if (championAccuracy.isPresent()) {
+            e.put("championTestAccuracy", championAccuracy.getAsDouble());
+        } else {
+            e.putNull("championTestAccuracy");
+        }
+        e.put("tolerance", opt.tolerance());
+        e.put("decision", decision.reason());
+        if (report) {
+            e.put("report", "versions/" + version + "/report/report.html");
+        } else {
+            e.putNull("report");
+        }
+        e.put("seconds", seconds);
+        return e;
+    }
+}

@@ -1,0 +1,155 @@
+package org.ffspark.registry;
+
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.hadoop.fs.Path;
+import org.ffspark.data.InputDataException;
+import org.ffspark.io.Json;
+import org.ffspark.io.Storage;
+
+/**
+ * A model registry on any Hadoop FS: versioned directories {@code versions/vNNNNNN/} (model, its run directory,
+ * evaluations, and for champions the saliency maps and report) plus {@code registry.json} (schema
+ * {@code data-schemas/model-registry.schema.json}) listing every registered version with its metrics, data
+ * checksums, config and code version, and naming the champion. {@code registry.json} is only ever replaced
+ * whole and atomically, so a crash at any point leaves the previous registry and champion in force; a version
+ * directory that a crashed run left behind is not in the registry and its number is never reused.
+ */
+public final class ModelRegistry {
+    public static final String FILE = "registry.json";
+    public static final String FORMAT = "ffspark-model-registry";
+    public static final int FORMAT_VERSION = 1;
+    public static final String LOCK = "retrain.lock";
+
+    private final Storage storage;
+    private final Path root;
+    private final ObjectNode doc;
+
+    private ModelRegistry(Storage storage, Path root, ObjectNode doc) {
+        this.storage = storage;
+        this.root = root;
+        this.doc = doc;
+    }
+
+    /** Opens the registry at {@code root}; a missing registry is an empty one (created at the first commit). */
+    public static ModelRegistry open(Storage storage, String root) {
+        Path base = storage.path(root);
+        Path file = new Path(base, FILE);
+        if (!storage.exists(file)) {
+            ObjectNode d = Json.object();
+            d.put("format", FORMAT);
+            d.put("formatVersion", FORMAT_VERSION);
+            d.putNull("champion");
+            d.putArray("versions");
+            return new ModelRegistry(storage, base, d);
+        }
+        JsonNode d = Json.parse(storage.readAll(file), file.toString());
+        if (!FORMAT.equals(d.path("format").asText())) {
+            throw new InputDataException(file.toString(), "format is '" + d.path("format").asText() + "', expected '" + FORMAT + "'");
+        }
+        if (d.path("formatVersion").asInt(-1) != FORMAT_VERSION) {
+            throw new InputDataException(file.toString(), "formatVersion " + d.path("formatVersion")
+                    + " is not supported by this ffspark (reads version " + FORMAT_VERSION + ")");
+        }
+        if (!d.path("versions").isArray()) {
+            throw new InputDataException(file.toString(), "field 'versions' must be an array");
+        }
+        ModelRegistry r = new ModelRegistry(storage, base, (ObjectNode) d);
+        String champion = d.path("champion").asText(null);
+        if (champion != null && r.find(champion).isEmpty()) {
+            throw new InputDataException(file.toString(), "champion '" + champion + "' is not among the versions");
+        }
+        return r;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path lockFile() {
+        return new Path(root, LOCK);
+    }
+
+    /** The registry document as it is (read-only use). */
+    public JsonNode document() {
+        return doc;
+    }
+
+    public Optional<JsonNode> champion() {
+        String id = doc.path("champion").asText(null);
+        return id == null ? Optional.empty() : find(id);
+    }
+
+    public Optional<JsonNode> find(String version) {
+        for (JsonNode v : doc.path("versions")) {
+            if (version.equals(v.path("version").asText())) {
+                return Optional.of(v);
+            }
+        }
+        return Optional.empty();
+    }
+
+    public static String versionId(int number) {
+        return String.format("v%06d", number);
+    }
+
+    public Path versionDir(String version) {
+        return new Path(new Path(root, "versions"), version);
+    }
+
+    /** The model directory of a version. */
+    public Path modelDir(String version) {
+        return new Path(versionDir(version), "model");
+    }
+
+    /**
+     * The next version number: one past every number in the registry and every {@code versions/v*} directory,
+     * so the leftovers of a crashed run (reported to {@code warn}) are never overwritten or reused.
+     */
+    public int nextNumber(Consumer<String> warn) {
+        int max = 0;
+        for (JsonNode v : doc.path("versions")) {
+            max = Math.max(max, v.path("number").asInt());
+        }
+        for (Path p : storage.list(new Path(root, "versions"))) {
+            String name = p.getName();
+            if (name.matches("v\\d{6}.*")) {
+                int n = Integer.parseInt(name.substring(1, 7));
+                if (find(name.substring(0, 7)).isEmpty()) {
+                    warn.accept(p + ": left by an unfinished retrain, not registered; its number is skipped");
+                }
+                max = Math.max(max, n);
+            }
+        }
+        return max + 1;
+    }
+
+    /**
+     * Registers {@code entry} (which has "version" and "number"); with {@code promote} it becomes the champion and
+     * the previous champion is marked "retired", otherwise it is a "candidate". Writes registry.json atomically.
+     */
+    public void register(ObjectNode entry, boolean promote, String runId) {
+        ObjectNode next = doc.deepCopy();
+        ArrayNode versions = (ArrayNode) next.get("versions");
+        if (promote) {
+            String old = next.path("champion").asText(null);
+            for (JsonNode v : versions) {
+                if (v.path("version").asText().equals(old)) {
+                    ((ObjectNode) v).put("status", "retired");
+                }
+            }
+            next.put("champion", entry.path("version").asText());
+        }
+        entry.put("status", promote ? "champion" : "candidate");
+        versions.add(entry);
+        next.put("updatedAt", java.time.Instant.now().toString());
+        storage.mkdirs(root);
+        storage.writeAtomically(new Path(root, FILE), Json.bytes(next), runId);
+        doc.removeAll();
+        doc.setAll(next);
+    }
+}
