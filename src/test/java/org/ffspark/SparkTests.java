@@ -8,6 +8,7 @@ import org.apache.spark.sql.SparkSession;
  * One shared SparkSession per test JVM (STACK.md: the first costs 1-2 s, later ones nothing). Fast tests use
  * {@code local[2,2]} (two cores, one retry per task, so retry tests work); cluster tests switch to
  * {@code local-cluster[2,1,1024]} (two executor JVMs) through {@link #session(String)}, which stops the old one.
+ * A session stopped meanwhile (a CLI command run in-process closes the session it got) is replaced.
  */
 public final class SparkTests {
     public static final String LOCAL = "local[2,2]";
@@ -22,7 +23,7 @@ public final class SparkTests {
     }
 
     public static synchronized SparkSession session(String wanted) {
-        if (session != null && wanted.equals(master)) {
+        if (session != null && wanted.equals(master) && !session.sparkContext().isStopped()) {
             return session;
         }
         if (session != null) {

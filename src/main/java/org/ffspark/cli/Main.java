@@ -39,7 +39,10 @@ public final class Main {
     }
 
     static int handle(Exception ex, PrintWriter err) {
-        Throwable e = ex;
+        Throwable e = known(ex);
+        if (e != ex && e instanceof Exception known) {
+            return handle(known, err);  // e.g. bad data found inside a Spark task: its own one-line message
+        }
         if (ex instanceof ConfigException) {
             err.println("ffspark: config error: " + e.getMessage());
             return BAD_CONFIG;
@@ -59,6 +62,19 @@ public final class Main {
         err.println("ffspark: internal error (please report): " + e);
         ex.printStackTrace(err);
         return INTERNAL;
+    }
+
+    /** The first ffspark error in the cause chain (Spark wraps a task's exception), or {@code ex} itself. */
+    private static Throwable known(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof ConfigException || t instanceof InputDataException || t instanceof LockedException) {
+                return t;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return ex;
     }
 
     /** Version string with the git commit of the build. */

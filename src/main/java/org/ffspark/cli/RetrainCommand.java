@@ -70,6 +70,8 @@ final class RetrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ConfigException.require(partitions >= 0, "--partitions", partitions, "must be >= 0 (0 = default parallelism)");
+        ConfigException.require(averagingPeriod >= 1, "--averaging-period", averagingPeriod, "must be >= 1 minibatch");
+        ConfigException.require(checkpointEvery >= 0, "--checkpoint-every", checkpointEvery, "must be >= 0 (0 = never)");
         ConfigException.require(lockStaleAfter > 0, "--lock-stale-after", lockStaleAfter, "must be > 0 seconds");
         List<SaliencyMethod> methods = new ArrayList<>();
         for (String m : reportMethods) {

@@ -71,6 +71,8 @@ final class TrainCommand implements Callable<Integer> {
         ConfigException.require(threads == 1 || threads == 2, "--threads", threads, "must be 1 or 2");
         ConfigException.require(limit >= 0, "--limit", limit, "must be >= 0");
         ConfigException.require(partitions >= 0, "--partitions", partitions, "must be >= 0 (0 = default parallelism)");
+        ConfigException.require(averagingPeriod >= 1, "--averaging-period", averagingPeriod, "must be >= 1 minibatch");
+        ConfigException.require(checkpointEvery >= 0, "--checkpoint-every", checkpointEvery, "must be >= 0 (0 = never)");
         TrainFfConfig cfg = config.load();
         System.out.println("train: effective config " + cfg.toMap());
         if (!local) {

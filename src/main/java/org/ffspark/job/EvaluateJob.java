@@ -21,6 +21,7 @@ import org.ffspark.io.IdxDataset;
 import org.ffspark.io.ModelStore;
 import org.ffspark.io.Storage;
 import org.ffspark.report.Evaluation;
+import org.ffspark.train.Shards;
 
 /**
  * The distributed evaluate job: the model is broadcast once, every partition scores its examples for all ten
@@ -55,15 +56,15 @@ public final class EvaluateJob {
 
     private static JavaRDD<LabeledImages> parts(SparkSession spark, JavaSparkContext jsc, Storage storage, String data, Split split) {
         if (storage.exists(new Path(storage.path(data), "_ffspark.json"))) {
-            return spark.read().parquet(data).filter("split = '" + split.id() + "'").select("label", "pixels").javaRDD()
+            return Shards.requireImages(spark.read().parquet(data), data).filter("split = '" + split.id() + "'").select("id", "label", "pixels").javaRDD()
                     .mapPartitions(it -> {
                         List<Row> rows = new ArrayList<>();
                         it.forEachRemaining(rows::add);
                         byte[] px = new byte[rows.size() * LabeledImages.PIXELS];
                         byte[] lb = new byte[rows.size()];
                         for (int i = 0; i < rows.size(); i++) {
-                            System.arraycopy((byte[]) rows.get(i).get(1), 0, px, i * LabeledImages.PIXELS, LabeledImages.PIXELS);
-                            lb[i] = (byte) rows.get(i).getInt(0);
+                            System.arraycopy(Shards.requireRow(rows.get(i), data), 0, px, i * LabeledImages.PIXELS, LabeledImages.PIXELS);
+                            lb[i] = (byte) rows.get(i).getInt(1);
                         }
                         return List.of(new LabeledImages("part", px, lb)).iterator();
                     });

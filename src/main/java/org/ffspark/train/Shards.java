@@ -7,7 +7,12 @@ import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.ffspark.data.InputDataException;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.ffspark.data.LabeledImages;
@@ -56,7 +61,7 @@ public final class Shards {
 
     /** Shards of the training split of a Parquet data set written by the ingest job. */
     public static JavaRDD<LabeledImages> fromParquet(SparkSession spark, String dir, int n, long seed) {
-        JavaRDD<Row> rows = spark.read().parquet(dir).filter("split = 'train'").select("id", "label", "pixels").javaRDD();
+        JavaRDD<Row> rows = requireImages(spark.read().parquet(dir), dir).filter("split = 'train'").select("id", "label", "pixels").javaRDD();
         return cache(rows.mapToPair(r -> new Tuple2<>(shardOf(r.getLong(0), n, seed), r))
                 .partitionBy(new org.apache.spark.HashPartitioner(n))
                 .mapPartitions(it -> {
@@ -71,11 +76,49 @@ public final class Shards {
                     byte[] px = new byte[list.size() * LabeledImages.PIXELS];
                     byte[] lb = new byte[list.size()];
                     for (int i = 0; i < list.size(); i++) {
-                        System.arraycopy((byte[]) list.get(i).get(2), 0, px, i * LabeledImages.PIXELS, LabeledImages.PIXELS);
-                        lb[i] = (byte) list.get(i).getInt(1);
+                        Row r = list.get(i);
+                        System.arraycopy(requireRow(r, dir), 0, px, i * LabeledImages.PIXELS, LabeledImages.PIXELS);
+                        lb[i] = (byte) r.getInt(1);
                     }
                     return List.of(new LabeledImages(dir + "#" + shard, px, lb)).iterator();
                 }, true));
+    }
+
+    /** The columns (name, type) of data-schemas/images.avsc that readers use. */
+    private static final List<Tuple2<String, DataType>> COLUMNS = List.of(new Tuple2<>("id", DataTypes.LongType),
+            new Tuple2<>("label", DataTypes.IntegerType), new Tuple2<>("pixels", DataTypes.BinaryType), new Tuple2<>("split", DataTypes.StringType));
+
+    /**
+     * Checks that a Parquet data set has the columns of {@code data-schemas/images.avsc} with their types; a wrong
+     * schema or a missing column is an {@link InputDataException} naming the data set and the column.
+     */
+    public static Dataset<Row> requireImages(Dataset<Row> df, String dir) {
+        StructType schema = df.schema();
+        for (Tuple2<String, DataType> c : COLUMNS) {
+            if (!java.util.Arrays.asList(schema.fieldNames()).contains(c._1())) {
+                throw new InputDataException(dir, "missing column '" + c._1() + "' (expected the ingest schema data-schemas/images.avsc; found "
+                        + schema.simpleString() + ")");
+            }
+            DataType t = schema.apply(c._1()).dataType();
+            if (!t.equals(c._2())) {
+                throw new InputDataException(dir, "column '" + c._1() + "' is " + t.simpleString() + ", expected " + c._2().simpleString()
+                        + " (data-schemas/images.avsc)");
+            }
+        }
+        return df;
+    }
+
+    /** The pixels of a row (id, label, pixels), checked: 784 bytes and a label in 0..9. */
+    public static byte[] requireRow(Row r, String dir) {
+        byte[] px = (byte[]) r.get(2);
+        if (px == null || px.length != LabeledImages.PIXELS) {
+            throw new InputDataException(dir, "row id " + r.getLong(0) + ": pixels has " + (px == null ? "no" : px.length)
+                    + " bytes, expected " + LabeledImages.PIXELS);
+        }
+        if (r.isNullAt(1) || r.getInt(1) < 0 || r.getInt(1) > 9) {
+            throw new InputDataException(dir, "row id " + r.getLong(0) + ": label " + (r.isNullAt(1) ? "null" : r.getInt(1)) + " is not in 0..9");
+        }
+        return px;
     }
 
     private static JavaRDD<LabeledImages> cache(JavaRDD<LabeledImages> rdd) {

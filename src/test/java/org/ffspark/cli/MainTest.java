@@ -40,7 +40,9 @@ class MainTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String cmd : List.of("fetch-data", "ingest", "train", "evaluate", "bench-ff")) {
+        List<String> commands = new picocli.CommandLine(new Main()).getSubcommands().keySet().stream().filter(c -> !c.equals("help")).toList();
+        assertEquals(List.of("fetch-data", "ingest", "train", "evaluate", "saliency", "report", "retrain", "bench-ff", "bench-train", "bench-saliency"), commands);
+        for (String cmd : commands) {
             Run r = run(cmd, "--help");
             assertEquals(0, r.code(), cmd);
             assertTrue(r.out().contains("Usage: ffspark " + cmd), cmd + ": " + r.out());
