@@ -41,7 +41,7 @@ public final class SparkTests {
             new File(System.getenv("SPARK_HOME"), "jars").mkdirs();
             b.config("spark.executor.extraClassPath", System.getProperty("test.cp"))
                     .config("spark.executorEnv.OMP_NUM_THREADS", "1")
-                    .config("spark.executor.memory", "1g");
+                    .config("spark.executor.memory", wanted.replaceAll(".*,(\\d+)\\]$", "$1") + "m");
         }
         session = b.getOrCreate();
         master = wanted;
