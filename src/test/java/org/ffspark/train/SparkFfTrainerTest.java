@@ -121,6 +121,32 @@ class SparkFfTrainerTest {
         assertFalse(Files.exists(Path.of(model)));
     }
 
+    @Test
+    void divergenceAfterCheckpointsKeepsTheLastGoodCheckpoint(@TempDir Path tmp) {
+        Path data = TestData.writeMnistSlice(tmp.resolve("idx"), 200, 10);
+        String runDir = tmp.resolve("run").toString();
+        SparkFfTrainer.Options so = new SparkFfTrainer.Options(2, 1, -1);
+        TrainFfConfig good = TrainFfConfig.load(null, List.of("ff.layers=784,16", "train.epochs=1", "train.batch-size=50"));
+        TrainJob.run(SparkTests.session(), Storage.local(), good, new TrainJob.Options(data.toString(), tmp.resolve("m1").toString(),
+                runDir, 2, so, false, false), (r, s) -> { }, w -> { });
+        org.ffspark.io.CheckpointStore store = new org.ffspark.io.CheckpointStore(Storage.local(), runDir);
+        int lastGood = store.latest(w -> { }).orElseThrow().round();
+        // Continue the same run for a second epoch with an absurd learning rate: the first new round diverges.
+        TrainFfConfig absurd = TrainFfConfig.load(null, List.of("ff.layers=784,16", "train.epochs=2", "train.batch-size=50",
+                "train.learning-rate=1e30"));
+        String m2 = tmp.resolve("m2").toString();
+        org.ffspark.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(org.ffspark.config.ConfigException.class,
+                () -> TrainJob.run(SparkTests.session(), Storage.local(), absurd, new TrainJob.Options(data.toString(), m2, runDir, 2, so,
+                        true, false), (r, s) -> { }, w -> { }));
+        assertTrue(e.getMessage().startsWith("train.learning-rate: training diverged at round " + (lastGood + 2)), e.getMessage());
+        org.ffspark.io.CheckpointStore.Checkpoint kept = store.latest(w -> { throw new AssertionError(w); }).orElseThrow();
+        assertEquals(lastGood, kept.round(), "no checkpoint after the last good round");
+        for (float v : kept.state().params()) {
+            assertTrue(Float.isFinite(v));
+        }
+        assertFalse(Files.exists(Path.of(m2)), "no model");
+    }
+
     static void deleteTree(Path p) throws Exception {
         try (Stream<Path> s = Files.walk(p)) {
             s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
