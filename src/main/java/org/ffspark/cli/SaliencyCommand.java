@@ -32,9 +32,11 @@ final class SaliencyCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output Parquet directory.")
     String out;
 
-    @Option(names = "--methods", split = ",", defaultValue = "FF_OCCLUSION,FF_CONTRASTIVE,FF_GRADIENT,FF_GRADIENT_X_INPUT,RANDOM",
-            description = "Comma-separated methods (default ${DEFAULT-VALUE}).")
-    List<String> methods;
+    @Option(names = "--methods", split = ",",
+            description = {"Comma-separated methods. Default: all that apply to the model: FF_OCCLUSION, FF_CONTRASTIVE, FF_GRADIENT,",
+                    "FF_GRADIENT_X_INPUT, RANDOM for an FF model; MLP_GRADIENT, MLP_GRADIENT_X_INPUT, MLP_INTEGRATED_GRADIENTS, RANDOM",
+                    "for the MLP baseline (train-mlp)."})
+    List<String> methods = new ArrayList<>();
 
     @Option(names = "--target", defaultValue = "PREDICTED", description = "PREDICTED, TRUE or ALL labels (default ${DEFAULT-VALUE}).")
     String target;

@@ -11,6 +11,8 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.ffspark.config.FfConfig;
+import org.ffspark.baseline.MlpBaseline;
+import org.ffspark.baseline.MlpStore;
 import org.ffspark.data.LabeledImages;
 import org.ffspark.data.Split;
 import org.ffspark.ff.FfModel;
@@ -35,18 +37,28 @@ public final class EvaluateJob {
 
     public static LocalEvaluateJob.Result run(SparkSession spark, Storage storage, String modelDir, String data, Split split, String out) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        FfModel model = ModelStore.read(storage, modelDir).model();
         long t0 = System.nanoTime();
-        Broadcast<float[]> params = jsc.broadcast(model.params());
-        FfConfig cfg = model.config();
-        JavaRDD<LabeledImages> parts = parts(spark, jsc, storage, data, split);
-        spark.sparkContext().setJobDescription("ffspark evaluate " + modelDir + " on " + data + "/" + split.id());
-        Evaluation e = parts.map(part -> {
-            Gemm.init(1);
-            FfModel m = new FfModel(cfg, params.value());
-            return LocalEvaluateJob.evaluate(m, part, 1);
-        }).treeAggregate(new Evaluation(), Evaluation::mergeInPlace, Evaluation::mergeInPlace, 2);
-        params.destroy(false);
+        Evaluation e;
+        if (MlpStore.isMlp(storage, modelDir)) {
+            Broadcast<byte[]> zip = jsc.broadcast(MlpStore.read(storage, modelDir).zip());
+            JavaRDD<LabeledImages> parts = parts(spark, jsc, storage, data, split);
+            spark.sparkContext().setJobDescription("ffspark evaluate (MLP) " + modelDir + " on " + data + "/" + split.id());
+            e = parts.map(part -> MlpBaseline.evaluate(MlpStore.fromBytes(zip.value(), "broadcast model"), part))
+                    .treeAggregate(new Evaluation(), Evaluation::mergeInPlace, Evaluation::mergeInPlace, 2);
+            zip.destroy(false);
+        } else {
+            FfModel model = ModelStore.read(storage, modelDir).model();
+            Broadcast<float[]> params = jsc.broadcast(model.params());
+            FfConfig cfg = model.config();
+            JavaRDD<LabeledImages> parts = parts(spark, jsc, storage, data, split);
+            spark.sparkContext().setJobDescription("ffspark evaluate " + modelDir + " on " + data + "/" + split.id());
+            e = parts.map(part -> {
+                Gemm.init(1);
+                FfModel m = new FfModel(cfg, params.value());
+                return LocalEvaluateJob.evaluate(m, part, 1);
+            }).treeAggregate(new Evaluation(), Evaluation::mergeInPlace, Evaluation::mergeInPlace, 2);
+            params.destroy(false);
+        }
         double secs = (System.nanoTime() - t0) / 1e9;
         ObjectNode json = EvaluationWriter.toJson(e, modelDir, data, split.id(), secs);
         String file = out != null ? out : new Path(storage.path(modelDir), "evaluation-" + split.id() + ".json").toString();

@@ -2,6 +2,8 @@ package org.ffspark.job;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.hadoop.fs.Path;
+import org.ffspark.baseline.MlpBaseline;
+import org.ffspark.baseline.MlpStore;
 import org.ffspark.data.LabeledImages;
 import org.ffspark.data.Split;
 import org.ffspark.ff.FfModel;
@@ -25,10 +27,12 @@ public final class LocalEvaluateJob {
     private LocalEvaluateJob() {}
 
     public static Result run(Storage storage, String modelDir, String data, Split split, String out) {
-        FfModel model = ModelStore.read(storage, modelDir).model();
+        boolean mlp = MlpStore.isMlp(storage, modelDir);
+        org.deeplearning4j.nn.multilayer.MultiLayerNetwork net = mlp ? MlpStore.read(storage, modelDir).net() : null;
+        FfModel model = mlp ? null : ModelStore.read(storage, modelDir).model();
         LabeledImages set = IdxDataset.read(storage, data, split).images();
         long t0 = System.nanoTime();
-        Evaluation e = evaluate(model, set);
+        Evaluation e = mlp ? MlpBaseline.evaluate(net, set) : evaluate(model, set);
         double secs = (System.nanoTime() - t0) / 1e9;
         ObjectNode json = EvaluationWriter.toJson(e, modelDir, data, split.id(), secs);
         String file = out != null ? out : new Path(storage.path(modelDir), "evaluation-" + split.id() + ".json").toString();

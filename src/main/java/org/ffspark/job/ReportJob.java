@@ -28,6 +28,17 @@ import org.ffspark.saliency.Faithfulness;
 public final class ReportJob {
     public static final String PRIMARY = "FF_OCCLUSION";
 
+    /** The method whose maps the report shows: FF_OCCLUSION, else (MLP baseline) integrated gradients, else the first. */
+    static String primary(List<MethodRow> table) {
+        List<String> methods = table.stream().map(MethodRow::method).toList();
+        for (String m : List.of(PRIMARY, "MLP_INTEGRATED_GRADIENTS")) {
+            if (methods.contains(m)) {
+                return m;
+            }
+        }
+        return methods.stream().filter(m -> !m.equals("RANDOM")).findFirst().orElse(methods.get(0));
+    }
+
     /** Mean faithfulness of one method. */
     public record MethodRow(String method, long maps, double deletionArea, double insertionArea, float[] deletionCurve, float[] insertionCurve) {}
 
@@ -37,19 +48,20 @@ public final class ReportJob {
         try (AtomicOutput o = AtomicOutput.begin(storage, storage.path(out), RunIds.next(), overwrite)) {
             Dataset<Row> df = spark.read().parquet(saliency).cache();
             List<MethodRow> table = faithfulness(df);
+            String primary = primary(table);
             LabeledImages images = IdxDataset.read(storage, data, split).images();
             StringBuilder html = new StringBuilder();
             html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>ffspark saliency report</title><style>")
                 .append("body{font-family:sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}")
                 .append("img{image-rendering:pixelated;margin:2px}.grid td{text-align:center}</style></head><body>")
-                .append("<h1>FF saliency report</h1>");
+                .append("<h1>").append(primary.startsWith("MLP_") ? "MLP baseline" : "FF").append(" saliency report</h1>");
             Row any = df.select("model_version", "run_id").first();
             html.append("<h2>Provenance</h2><table><tr><th>saliency data</th><td>").append(esc(saliency)).append("</td></tr>")
                 .append("<tr><th>images</th><td>").append(esc(data)).append(" (").append(split.id()).append(")</td></tr>")
                 .append("<tr><th>model version (params sha256)</th><td>").append(esc(any.getString(0))).append("</td></tr>")
                 .append("<tr><th>saliency run</th><td>").append(esc(any.getString(1))).append("</td></tr></table>");
             html.append("<h2>Faithfulness</h2><p>Deletion: pixels removed in order of saliency, 28 steps of 28, baseline 0; insertion: added to a blank image in the same order. ")
-                .append("Each point is the target's softmax probability over the ten FF scores; areas are trapezoids over the fraction (lower deletion, higher insertion = more faithful).</p>")
+                .append("Each point is the target's softmax probability over the ten label scores (FF scores, or the MLP's own probabilities); areas are trapezoids over the fraction (lower deletion, higher insertion = more faithful).</p>")
                 .append("<table><tr><th>method</th><th>maps</th><th>deletion area</th><th>insertion area</th></tr>");
             for (MethodRow r : table) {
                 html.append(String.format("<tr><td>%s</td><td>%d</td><td>%.4f</td><td>%.4f</td></tr>", r.method(), r.maps(), r.deletionArea(), r.insertionArea()));
@@ -65,7 +77,7 @@ public final class ReportJob {
             // Per-class mean maps of the primary method, by true label.
             Map<Integer, float[]> sums = new TreeMap<>();
             Map<Integer, Integer> counts = new TreeMap<>();
-            for (Row r : df.filter("method = '" + PRIMARY + "'").select("true_label", "map").collectAsList()) {
+            for (Row r : df.filter("method = '" + primary + "'").select("true_label", "map").collectAsList()) {
                 float[] s = sums.computeIfAbsent(r.getInt(0), k -> new float[784]);
                 List<Object> m = r.getList(1);
                 for (int i = 0; i < 784; i++) {
@@ -73,7 +85,7 @@ public final class ReportJob {
                 }
                 counts.merge(r.getInt(0), 1, Integer::sum);
             }
-            html.append("<h2>Per-class mean ").append(PRIMARY).append(" maps (by true label)</h2><table class=\"grid\"><tr>");
+            html.append("<h2>Per-class mean ").append(primary).append(" maps (by true label)</h2><table class=\"grid\"><tr>");
             for (Map.Entry<Integer, float[]> e : sums.entrySet()) {
                 float[] mean = e.getValue();
                 for (int i = 0; i < 784; i++) {
@@ -86,9 +98,9 @@ public final class ReportJob {
                     .append(img(storage, o, "class-" + e.getKey() + ".png", Png.heat(mean, 4, null), "class " + e.getKey())).append("</td>");
             }
             html.append("</tr></table>");
-            html.append("<h2>Examples: image, ").append(PRIMARY).append(" map, overlay</h2><table class=\"grid\"><tr><th>id</th><th>true</th><th>predicted</th><th>image</th><th>map</th><th>overlay</th></tr>");
-            List<Row> picks = new ArrayList<>(df.filter("method = '" + PRIMARY + "' AND true_label = predicted_label").orderBy("id").limit(6).collectAsList());
-            picks.addAll(df.filter("method = '" + PRIMARY + "' AND true_label != predicted_label").orderBy("id").limit(6).collectAsList());
+            html.append("<h2>Examples: image, ").append(primary).append(" map, overlay</h2><table class=\"grid\"><tr><th>id</th><th>true</th><th>predicted</th><th>image</th><th>map</th><th>overlay</th></tr>");
+            List<Row> picks = new ArrayList<>(df.filter("method = '" + primary + "' AND true_label = predicted_label").orderBy("id").limit(6).collectAsList());
+            picks.addAll(df.filter("method = '" + primary + "' AND true_label != predicted_label").orderBy("id").limit(6).collectAsList());
             for (Row r : picks) {
                 long id = r.getLong(r.fieldIndex("id"));
                 float[] px = new float[784];

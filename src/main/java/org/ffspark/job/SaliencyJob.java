@@ -14,6 +14,9 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.ffspark.baseline.MlpSaliency;
+import org.ffspark.baseline.MlpStore;
 import org.ffspark.config.ConfigException;
 import org.ffspark.config.FfConfig;
 import org.ffspark.data.LabeledImages;
@@ -29,6 +32,8 @@ import org.ffspark.io.Storage;
 import org.ffspark.saliency.Faithfulness;
 import org.ffspark.saliency.SaliencyMaps;
 import org.ffspark.saliency.SaliencyMethod;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The saliency batch job: the model is broadcast once, every example of a split is scored for the ten labels,
@@ -65,11 +70,19 @@ public final class SaliencyJob {
     private SaliencyJob() {}
 
     public static long run(SparkSession spark, Storage storage, Options opt) {
-        if (opt.methods().isEmpty()) {
-            throw new ConfigException("--methods: give at least one of " + java.util.Arrays.toString(SaliencyMethod.values()));
+        boolean mlp = MlpStore.isMlp(storage, opt.model());
+        List<SaliencyMethod> chosen = opt.methods().isEmpty() ? defaultMethods(mlp) : opt.methods();
+        for (SaliencyMethod m : chosen) {
+            if (mlp ? !m.forMlp() : !m.forFf()) {
+                throw new ConfigException("--methods = " + m + ": does not apply to " + (mlp ? "an MLP baseline" : "an FF") + " model ("
+                        + opt.model() + "); use " + defaultMethods(mlp));
+            }
         }
         String runId = RunIds.next();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        if (mlp) {
+            return runMlp(spark, jsc, storage, opt, chosen, runId);
+        }
         try (AtomicOutput out = AtomicOutput.begin(storage, storage.path(opt.out()), runId, opt.overwrite())) {
             ModelStore.Loaded loaded = ModelStore.read(storage, opt.model());
             FfModel model = loaded.model();
@@ -85,7 +98,7 @@ public final class SaliencyJob {
                 slices.add(new int[] {from, Math.min(set.count(), from + SLICE)});
             }
             FfConfig cfg = model.config();
-            List<SaliencyMethod> methods = List.copyOf(opt.methods());
+            List<SaliencyMethod> methods = List.copyOf(chosen);
             Target target = opt.target();
             long seed = opt.seed();
             spark.sparkContext().setJobDescription("ffspark saliency " + opt.model() + " on " + opt.data() + "/" + opt.split().id());
@@ -97,6 +110,94 @@ public final class SaliencyJob {
             out.commit();
             return spark.read().parquet(opt.out()).count();
         }
+    }
+
+    /** Every method that applies to the model kind (RANDOM included). */
+    public static List<SaliencyMethod> defaultMethods(boolean mlp) {
+        return java.util.Arrays.stream(SaliencyMethod.values()).filter(m -> mlp ? m.forMlp() : m.forFf()).toList();
+    }
+
+    /** The MLP baseline's maps: the DL4J model broadcast once, same rows, curves and schema as for FF. */
+    private static long runMlp(SparkSession spark, JavaSparkContext jsc, Storage storage, Options opt, List<SaliencyMethod> chosen, String runId) {
+        try (AtomicOutput out = AtomicOutput.begin(storage, storage.path(opt.out()), runId, opt.overwrite())) {
+            MlpStore.Loaded loaded = MlpStore.read(storage, opt.model());
+            String version = loaded.manifest().path("dl4j").path("sha256").asText();
+            LabeledImages set = IdxDataset.read(storage, opt.data(), opt.split()).images();
+            if (opt.limit() > 0) {
+                set = set.head(opt.limit());
+            }
+            Broadcast<byte[]> zip = jsc.broadcast(loaded.zip());
+            Broadcast<LabeledImages> images = jsc.broadcast(set);
+            List<int[]> slices = new ArrayList<>();
+            for (int from = 0; from < set.count(); from += SLICE) {
+                slices.add(new int[] {from, Math.min(set.count(), from + SLICE)});
+            }
+            List<SaliencyMethod> methods = List.copyOf(chosen);
+            Target target = opt.target();
+            long seed = opt.seed();
+            spark.sparkContext().setJobDescription("ffspark saliency (MLP) " + opt.model() + " on " + opt.data() + "/" + opt.split().id());
+            JavaRDD<Row> rows = jsc.parallelize(slices, slices.size()).flatMap(range ->
+                    mlpSlice(MlpStore.fromBytes(zip.value(), "broadcast model"), images.value(), range[0], range[1], methods, target, seed,
+                            version, runId));
+            spark.createDataFrame(rows, SCHEMA).write().mode(SaveMode.Overwrite).partitionBy("method").parquet(out.dir().toString());
+            zip.destroy(false);
+            images.destroy(false);
+            out.commit();
+            return spark.read().parquet(opt.out()).count();
+        }
+    }
+
+    static Iterator<Row> mlpSlice(MultiLayerNetwork net, LabeledImages set, int from, int to, List<SaliencyMethod> methods,
+                                  Target target, long seed, String version, String runId) {
+        int n = to - from;
+        float[] images = new float[n * 784];
+        for (int i = 0; i < n; i++) {
+            set.copyPixels(from + i, images, i * 784);
+        }
+        float[] scores = new float[n * 10];
+        MlpSaliency.logProbabilities(net, images, 0, n, scores);
+        Faithfulness faith = new Faithfulness((im, f, c, o) -> MlpSaliency.logProbabilities(net, im, f, c, o));
+        INDArray x = Nd4j.create(images, new long[] {n, 784}, 'c');
+        int[] pred = new int[n];
+        int[] truth = new int[n];
+        for (int i = 0; i < n; i++) {
+            pred[i] = FfScorer.argmax(scores, i);
+            truth[i] = set.label(from + i);
+        }
+        List<int[]> passes = new ArrayList<>();
+        switch (target) {
+            case PREDICTED -> passes.add(pred);
+            case TRUE -> passes.add(truth);
+            case ALL -> {
+                for (int c = 0; c < 10; c++) {
+                    int[] t = new int[n];
+                    java.util.Arrays.fill(t, c);
+                    passes.add(t);
+                }
+            }
+        }
+        List<Row> out = new ArrayList<>();
+        for (int[] targets : passes) {
+            for (SaliencyMethod m : methods) {
+                float[] all = m == SaliencyMethod.RANDOM ? null : MlpSaliency.maps(net, x, targets, m);
+                for (int i = 0; i < n; i++) {
+                    long id = from + i;
+                    long exSeed = Rng.mix(seed, id, targets[i]);
+                    float[] map = new float[784];
+                    if (all == null) {
+                        SaliencyMaps.random(exSeed, map);
+                    } else {
+                        System.arraycopy(all, i * 784, map, 0, 784);
+                    }
+                    float[] del = new float[Faithfulness.POINTS];
+                    float[] ins = new float[Faithfulness.POINTS];
+                    faith.curves(images, i * 784, map, targets[i], exSeed, del, ins);
+                    out.add(RowFactory.create(id, truth[i], pred[i], java.util.Arrays.copyOfRange(scores, i * 10, i * 10 + 10), targets[i], map,
+                            null, del, ins, Faithfulness.area(del), Faithfulness.area(ins), version, runId, m.name()));
+                }
+            }
+        }
+        return out.iterator();
     }
 
     /** The rows of examples {@code [from, to)}: pure computation, one engine per task. */

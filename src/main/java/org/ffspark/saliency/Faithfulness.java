@@ -7,7 +7,8 @@ import org.ffspark.ff.Rng;
  * Deletion and insertion curves of a saliency map (PAPER.md section 4). Pixels 10..783 are ranked by decreasing
  * saliency, ties broken by a shuffle seeded with {@code seed}. Deletion: in 28 steps of 28 pixels, set them to the
  * baseline 0; insertion: start from the all-zero image and put them back in the same order. After each step
- * (and before the first) the target's probability is the softmax of the ten FF label scores, giving 29 points
+ * (and before the first) the target's probability is the softmax of the ten label scores (FF label scores, or
+ * the MLP baseline's log-probabilities, so both are judged by the same protocol), giving 29 points
  * at fractions 0, 1/28, ..., 1. Areas are trapezoids over the fraction: lower deletion and higher insertion
  * areas mean a more faithful map. Single-threaded; reuses its buffers.
  */
@@ -15,13 +16,23 @@ public final class Faithfulness {
     public static final int STEPS = 28;
     public static final int PER_STEP = 28;
     public static final int POINTS = STEPS + 1;
-    private final FfScorer scorer;
+    /** Ten label scores per image whose softmax is the label probability (FF scores, or an MLP's log-probabilities). */
+    @FunctionalInterface
+    public interface Scores {
+        void score(float[] images, int from, int count, float[] out);
+    }
+
+    private final Scores scorer;
     private final float[] images = new float[2 * POINTS * 784];
     private final float[] scores = new float[2 * POINTS * FfScorer.LABELS];
     private final Integer[] order = new Integer[774];
     private final float[] key = new float[784];
 
     public Faithfulness(FfScorer scorer) {
+        this.scorer = scorer::score;
+    }
+
+    public Faithfulness(Scores scorer) {
         this.scorer = scorer;
     }
 

@@ -49,13 +49,16 @@ public final class SaliencyMaps implements AutoCloseable {
             }
             case FF_GRADIENT -> gradient.gradient(image, off, target, firstScored, out);
             case FF_GRADIENT_X_INPUT -> gradient.gradientTimesInput(image, off, target, firstScored, out);
-            case RANDOM -> {
-                Rng rng = new Rng(randomSeed);
-                for (int i = 0; i < 784; i++) {
-                    out[i] = i < 10 ? 0f : rng.nextFloat();
-                }
-            }
+            case RANDOM -> random(randomSeed, out);
             default -> throw new IllegalArgumentException(method.name());
+        }
+    }
+
+    /** The RANDOM map: uniform values from {@code seed}, 0 on the label pixels 0..9 (which no ranking uses). */
+    public static void random(long seed, float[] out) {
+        Rng rng = new Rng(seed);
+        for (int i = 0; i < 784; i++) {
+            out[i] = i < 10 ? 0f : rng.nextFloat();
         }
     }
 

@@ -11,5 +11,20 @@ public enum SaliencyMethod {
     /** 3.3: gradient times input. */
     FF_GRADIENT_X_INPUT,
     /** Uniform random values: the floor every method must beat. */
-    RANDOM
+    RANDOM,
+    /** MLP baseline: gradient of the target's log-probability with respect to the input. */
+    MLP_GRADIENT,
+    /** MLP baseline: gradient times input. */
+    MLP_GRADIENT_X_INPUT,
+    /** MLP baseline: integrated gradients from the all-zero baseline (32-step midpoint rule) times input. */
+    MLP_INTEGRATED_GRADIENTS;
+
+    /** Whether the method applies to an FF model (else to the MLP baseline; RANDOM to both). */
+    public boolean forFf() {
+        return !name().startsWith("MLP_");
+    }
+
+    public boolean forMlp() {
+        return this == RANDOM || name().startsWith("MLP_");
+    }
 }

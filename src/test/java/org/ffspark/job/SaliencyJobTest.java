@@ -30,7 +30,7 @@ class SaliencyJobTest {
         SparkSession spark = SparkTests.session();
         String out = tmp.resolve("saliency").toString();
         SaliencyJob.Options opt = new SaliencyJob.Options(model, data.toString(), Split.TEST, out,
-                List.of(SaliencyMethod.values()), SaliencyJob.Target.PREDICTED, 42, 0, false);
+                List.of(), SaliencyJob.Target.PREDICTED, 42, 0, false);
         assertEquals(12 * 5, SaliencyJob.run(spark, Storage.local(), opt));
 
         Dataset<Row> df = spark.read().parquet(out);

@@ -1,0 +1,119 @@
+package org.ffspark.baseline;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.ffspark.data.Checksums;
+import org.ffspark.data.InputDataException;
+import org.ffspark.io.Json;
+import org.ffspark.io.ModelStore;
+import org.ffspark.io.Storage;
+
+/**
+ * The MLP baseline's model directory: {@code mlp.zip} in DL4J's own format ({@link ModelSerializer}, with the
+ * updater state) and {@code manifest.json} (schema {@code data-schemas/mlp-model-manifest.schema.json}) with the
+ * architecture, hyper-parameters, provenance and the zip's SHA-256, verified on load.
+ */
+public final class MlpStore {
+    public static final String FORMAT = "ffspark-mlp-model";
+    public static final int FORMAT_VERSION = 1;
+    public static final String ZIP = "mlp.zip";
+
+    private MlpStore() {}
+
+    /** A loaded network with its manifest. */
+    public record Loaded(MultiLayerNetwork net, JsonNode manifest, byte[] zip) {}
+
+    /** True when {@code dir} holds an MLP baseline model (its manifest says so). */
+    public static boolean isMlp(Storage storage, String dir) {
+        Path mf = new Path(storage.path(dir), ModelStore.MANIFEST);
+        return storage.exists(mf) && FORMAT.equals(Json.parse(storage.readAll(mf), mf.toString()).path("format").asText());
+    }
+
+    public static byte[] toBytes(MultiLayerNetwork net) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try {
+            ModelSerializer.writeModel(net, b, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return b.toByteArray();
+    }
+
+    public static MultiLayerNetwork fromBytes(byte[] zip, String file) {
+        try {
+            return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(zip), true);
+        } catch (IOException | RuntimeException e) {
+            throw new InputDataException(file, "not a readable DL4J model: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes {@code mlp.zip} and the manifest into {@code dir} (an {@link org.ffspark.io.AtomicOutput} directory). */
+    public static void writeInto(Storage storage, MultiLayerNetwork net, List<Integer> layers, ModelStore.Provenance prov,
+                                 double learningRate, int averagingPeriod, Path dir) {
+        byte[] zip = toBytes(net);
+        storage.writeAll(new Path(dir, ZIP), zip);
+        ObjectNode m = Json.object();
+        m.put("format", FORMAT);
+        m.put("formatVersion", FORMAT_VERSION);
+        ObjectNode a = m.putObject("architecture");
+        ArrayNode sizes = a.putArray("layerSizes");
+        layers.forEach(sizes::add);
+        a.put("outputs", 10);
+        a.put("hiddenActivation", "RELU");
+        a.put("output", "SOFTMAX");
+        a.put("loss", "MCXENT");
+        ObjectNode hp = m.putObject("hyperParameters");
+        prov.config().forEach(hp::put);
+        hp.put("mlp.learning-rate", Double.toString(learningRate));
+        hp.put("mlp.averaging-period", Integer.toString(averagingPeriod));
+        ObjectNode pv = m.putObject("provenance");
+        pv.put("seed", prov.seed());
+        pv.put("gitCommit", prov.gitCommit());
+        pv.put("runId", prov.runId());
+        pv.put("createdAt", prov.createdAt());
+        ObjectNode d = pv.putObject("dataChecksums");
+        prov.dataChecksums().forEach(d::put);
+        ObjectNode z = m.putObject("dl4j");
+        z.put("file", ZIP);
+        z.put("bytes", zip.length);
+        z.put("sha256", Checksums.sha256(zip));
+        storage.writeAll(new Path(dir, ModelStore.MANIFEST), Json.bytes(m));
+    }
+
+    public static Loaded read(Storage storage, String dir) {
+        Path base = storage.path(dir);
+        Path mfPath = new Path(base, ModelStore.MANIFEST);
+        if (!storage.exists(mfPath)) {
+            throw new InputDataException(dir, "not an ffspark model directory (no " + ModelStore.MANIFEST + ")");
+        }
+        JsonNode m = Json.parse(storage.readAll(mfPath), mfPath.toString());
+        if (!FORMAT.equals(m.path("format").asText())) {
+            throw new InputDataException(mfPath.toString(), "format is '" + m.path("format").asText() + "', expected '" + FORMAT + "'");
+        }
+        if (m.path("formatVersion").asInt(-1) != FORMAT_VERSION) {
+            throw new InputDataException(mfPath.toString(), "formatVersion " + m.path("formatVersion")
+                    + " is not supported by this ffspark (reads version " + FORMAT_VERSION + ")");
+        }
+        Path zipPath = new Path(base, ZIP);
+        if (!storage.exists(zipPath)) {
+            throw new InputDataException(zipPath.toString(), "model file missing");
+        }
+        byte[] zip = storage.readAll(zipPath);
+        String sha = Checksums.sha256(zip);
+        if (!sha.equals(m.path("dl4j").path("sha256").asText())) {
+            throw new InputDataException(zipPath.toString(), "checksum mismatch: file has sha256 " + sha + ", manifest says "
+                    + m.path("dl4j").path("sha256").asText() + "; the file is corrupt");
+        }
+        return new Loaded(fromBytes(zip, zipPath.toString()), m, zip);
+    }
+}

@@ -1,0 +1,60 @@
+package org.ffspark.cli;
+
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.apache.spark.sql.SparkSession;
+import org.ffspark.config.ConfigException;
+import org.ffspark.config.TrainFfConfig;
+import org.ffspark.io.Storage;
+import org.ffspark.job.MlpTrainJob;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code ffspark train-mlp}: the backprop MLP baseline on DL4J's Spark parameter averaging. */
+@Command(name = "train-mlp", mixinStandardHelpOptions = true,
+        description = {"Train the paper's baseline, a backprop MLP (ReLU hidden layers sized as ff.layers, softmax output, Adam),",
+                "with DL4J's SparkDl4jMultiLayer + ParameterAveragingTrainingMaster on the same shards, seed, batch size,",
+                "epochs and averaging period as 'ffspark train'. Test accuracy after every epoch goes to metrics.jsonl;",
+                "the model is saved in DL4J's format (mlp.zip) with a manifest, and 'ffspark evaluate' reads it."})
+final class TrainMlpCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions config;
+
+    @Option(names = "--data", paramLabel = "DIR", required = true, description = "IDX directory or ingest Parquet (its test split is evaluated after each epoch).")
+    String data;
+
+    @Option(names = "--model", paramLabel = "DIR", required = true, description = "Output model directory.")
+    String model;
+
+    @Option(names = "--learning-rate", paramLabel = "LR", defaultValue = "0.001", description = "Adam learning rate of the MLP (default ${DEFAULT-VALUE}; train.learning-rate is FF's).")
+    double learningRate;
+
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "0", description = "Shards = DL4J workers (default: the cluster's default parallelism).")
+    int partitions;
+
+    @Option(names = "--averaging-period", paramLabel = "BATCHES", defaultValue = "10", description = "Minibatches per worker between parameter averages (default ${DEFAULT-VALUE}).")
+    int averagingPeriod;
+
+    @Mixin
+    SparkOptions sparkOptions;
+
+    @Option(names = "--overwrite", description = "Replace an existing model directory.")
+    boolean overwrite;
+
+    @Override
+    public Integer call() {
+        ConfigException.require(partitions >= 0, "--partitions", partitions, "must be >= 0 (0 = default parallelism)");
+        ConfigException.require(averagingPeriod >= 1, "--averaging-period", averagingPeriod, "must be >= 1 minibatch");
+        TrainFfConfig cfg = config.load();
+        try (SparkSession spark = Sessions.open("train-mlp", sparkOptions.master)) {
+            MlpTrainJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()), cfg,
+                    new MlpTrainJob.Options(data, model, partitions, learningRate, averagingPeriod, overwrite),
+                    r -> System.out.printf(Locale.ROOT, "mlp epoch %d/%d  %.1f s  %.0f ex/s  test %.2f%%  elapsed %.1f s%n",
+                            r.epoch() + 1, r.epochs(), r.seconds(), r.examplesPerSecond(), 100 * r.testAccuracy(), r.elapsedSeconds()));
+        }
+        System.out.println("train-mlp: model written to " + model);
+        return Main.OK;
+    }
+}
