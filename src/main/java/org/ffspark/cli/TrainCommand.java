@@ -77,7 +77,6 @@ final class TrainCommand implements Callable<Integer> {
         System.out.println("train: effective config " + cfg.toMap());
         if (!local) {
             ConfigException.require(limit == 0, "--limit", limit, "only with --local");
-            ConfigException.require(!testEachEpoch, "--test-each-epoch", true, "only with --local; use 'ffspark evaluate'");
         } else {
             ConfigException.require(initModel == null, "--init-model", initModel, "only without --local (the Spark trainer)");
         }
@@ -85,7 +84,7 @@ final class TrainCommand implements Callable<Integer> {
             SparkFfTrainer.Options so = new SparkFfTrainer.Options(averagingPeriod, checkpointEvery, -1);
             try (SparkSession spark = Sessions.open("train", sparkOptions.master)) {
                 TrainJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()), cfg,
-                        new TrainJob.Options(data, model, runDir, partitions, so, resume, overwrite, initModel),
+                        new TrainJob.Options(data, model, runDir, partitions, so, resume, overwrite, initModel, testEachEpoch),
                         (r, s) -> printRound(r), w -> System.err.println("train: warning: " + w));
             }
             System.out.println("train: model written to " + model);

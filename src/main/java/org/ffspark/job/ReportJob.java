@@ -153,12 +153,12 @@ public final class ReportJob {
         return e;
     }
 
-    private static String img(Storage storage, AtomicOutput o, String name, byte[] png, String alt) {
+    static String img(Storage storage, AtomicOutput o, String name, byte[] png, String alt) {
         storage.writeAll(new Path(new Path(o.dir(), "images"), name), png);
         return "<img alt=\"" + esc(alt) + "\" src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(png) + "\">";
     }
 
-    private static String esc(String s) {
+    static String esc(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

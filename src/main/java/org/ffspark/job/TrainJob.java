@@ -40,11 +40,16 @@ import org.ffspark.train.SparkFfTrainer;
 public final class TrainJob {
     /** Job options; {@code partitions} 0 means the cluster's default parallelism. */
     public record Options(String data, String model, String runDir, int partitions, SparkFfTrainer.Options spark,
-                          boolean resume, boolean overwrite, String initModel) {
+                          boolean resume, boolean overwrite, String initModel, boolean testEachEpoch) {
         /** Training from the seed's random initialisation. */
         public Options(String data, String model, String runDir, int partitions, SparkFfTrainer.Options spark,
                        boolean resume, boolean overwrite) {
-            this(data, model, runDir, partitions, spark, resume, overwrite, null);
+            this(data, model, runDir, partitions, spark, resume, overwrite, null, false);
+        }
+
+        public Options(String data, String model, String runDir, int partitions, SparkFfTrainer.Options spark,
+                       boolean resume, boolean overwrite, String initModel) {
+            this(data, model, runDir, partitions, spark, resume, overwrite, initModel, false);
         }
     }
 
@@ -90,8 +95,15 @@ public final class TrainJob {
             ModelStore.Provenance prov = new ModelStore.Provenance(cfg.toMap(), checksums, seed, BuildInfo.gitCommit(), runId, RunIds.now());
             Path metricsPath = new Path(runPath, "metrics.jsonl");
             int every = opt.spark().checkpointEveryRounds();
+            LabeledImages test = opt.testEachEpoch() ? TestSets.load(spark, storage, opt.data(), Split.TEST) : null;
             state = trainer.run(state, firstRound, (report, s) -> {
-                metrics.add(Json.line(roundJson(report)));
+                ObjectNode line = roundJson(report);
+                int next = report.position().round() + 1;
+                boolean epochEnd = next == report.rounds() || trainer.position(next).indexInEpoch() == 0;
+                if (test != null && epochEnd) {
+                    line.put("testAccuracy", LocalEvaluateJob.evaluate(new FfModel(cfg.ff(), s.params()), test).accuracy());
+                }
+                metrics.add(Json.line(line));
                 writeText(storage, metricsPath, metrics, runId);
                 boolean last = report.position().round() == report.rounds() - 1;
                 if (every > 0 && ((report.position().round() + 1) % every == 0 || last)) {

@@ -77,6 +77,57 @@ public final class Png {
         return encode(img);
     }
 
+    /**
+     * A line chart of series given as points (x[k], y[k]), on the axes [0, xMax] x [yMin, yMax], in the colours of
+     * {@link #lines} in order, with the axis ranges written at the ends of the axes.
+     */
+    public static byte[] chart(double[][] xs, double[][] ys, double xMax, double yMin, double yMax, int width, int height,
+                               String xLabel, String yLabel) {
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = img.createGraphics();
+        g.setRenderingHint(java.awt.RenderingHints.KEY_ANTIALIASING, java.awt.RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setColor(java.awt.Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        int left = 48;
+        int bottom = 34;
+        int top = 10;
+        int right = 12;
+        int w = width - left - right;
+        int h = height - top - bottom;
+        g.setColor(java.awt.Color.GRAY);
+        g.drawLine(left, top + h, left + w, top + h);
+        g.drawLine(left, top, left, top + h);
+        g.setColor(java.awt.Color.DARK_GRAY);
+        g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 11));
+        g.drawString(String.format(java.util.Locale.ROOT, "%.3g", yMax), 2, top + 10);
+        g.drawString(String.format(java.util.Locale.ROOT, "%.3g", yMin), 2, top + h);
+        g.drawString("0", left, top + h + 14);
+        String xm = String.format(java.util.Locale.ROOT, "%.4g", xMax);
+        g.drawString(xm, left + w - g.getFontMetrics().stringWidth(xm), top + h + 14);
+        g.drawString(xLabel, left + w / 2 - g.getFontMetrics().stringWidth(xLabel) / 2, top + h + 28);
+        g.drawString(yLabel, left + 4, top + 10);
+        java.awt.Color[] colours = {new java.awt.Color(0xd62728), new java.awt.Color(0x1f77b4), new java.awt.Color(0x2ca02c),
+                new java.awt.Color(0x9467bd), new java.awt.Color(0x7f7f7f), new java.awt.Color(0xff7f0e)};
+        g.setStroke(new java.awt.BasicStroke(2f));
+        for (int s = 0; s < xs.length; s++) {
+            g.setColor(colours[s % colours.length]);
+            int px = -1;
+            int py = -1;
+            for (int k = 0; k < xs[s].length; k++) {
+                int x = left + (int) Math.round(Math.max(0, Math.min(1, xs[s][k] / xMax)) * w);
+                int y = top + h - (int) Math.round(Math.max(0, Math.min(1, (ys[s][k] - yMin) / (yMax - yMin))) * h);
+                if (px >= 0) {
+                    g.drawLine(px, py, x, y);
+                }
+                g.fillOval(x - 2, y - 2, 5, 5);
+                px = x;
+                py = y;
+            }
+        }
+        g.dispose();
+        return encode(img);
+    }
+
     static float clamp(float v) {
         return Math.max(0f, Math.min(1f, v));
     }
