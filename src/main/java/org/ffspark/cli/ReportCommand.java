@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = "Write a self-contained HTML report (report.html, PNGs embedded and under images/) from the output of 'ffspark saliency'.")
 final class ReportCommand implements Callable<Integer> {
-    @Option(names = "--saliency", paramLabel = "DIR", required = true, description = "Saliency Parquet directory.")
+    @Option(names = "--saliency", paramLabel = "DIR", required = true, description = "Saliency Parquet directory; several, comma-separated (e.g. of an FF and an MLP model on the same data), give one report with all methods and FF and MLP maps side by side.")
     String saliency;
 
     @Option(names = "--data", paramLabel = "DIR", required = true, description = "The IDX data directory the maps were computed on (for the images).")

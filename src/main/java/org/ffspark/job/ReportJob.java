@@ -46,7 +46,9 @@ public final class ReportJob {
 
     public static List<MethodRow> run(SparkSession spark, Storage storage, String saliency, String data, Split split, String out, boolean overwrite) {
         try (AtomicOutput o = AtomicOutput.begin(storage, storage.path(out), RunIds.next(), overwrite)) {
-            Dataset<Row> df = spark.read().parquet(saliency).cache();
+            // Several outputs (e.g. of an FF and of an MLP model on the same images) are read as one: same schema.
+            Dataset<Row> df = java.util.Arrays.stream(saliency.split(",")).map(p -> spark.read().parquet(p.trim()))
+                    .reduce(Dataset::unionByName).orElseThrow().cache();
             List<MethodRow> table = faithfulness(df);
             String primary = primary(table);
             LabeledImages images = IdxDataset.read(storage, data, split).images();
@@ -116,12 +118,41 @@ public final class ReportJob {
                     .append(img(storage, o, "ex-" + id + "-map.png", Png.heat(map, 3, null), "map " + id)).append("</td><td>")
                     .append(img(storage, o, "ex-" + id + "-overlay.png", Png.heat(map, 3, px), "overlay " + id)).append("</td></tr>");
             }
-            html.append("</table></body></html>");
+            html.append("</table>");
+            List<String> methods = table.stream().map(MethodRow::method).toList();
+            if (methods.contains(PRIMARY) && methods.contains("MLP_INTEGRATED_GRADIENTS")) {
+                html.append(sideBySide(storage, o, df, images, PRIMARY, "MLP_INTEGRATED_GRADIENTS"));
+            }
+            html.append("</body></html>");
             storage.writeAll(new Path(o.dir(), "report.html"), html.toString().getBytes(StandardCharsets.UTF_8));
             df.unpersist();
             o.commit();
             return table;
         }
+    }
+
+    /** The first eight images with maps of both methods: image, map of {@code a}, map of {@code b}. */
+    static String sideBySide(Storage storage, AtomicOutput o, Dataset<Row> df, LabeledImages images, String a, String b) {
+        StringBuilder h = new StringBuilder("<h2>Side by side: ").append(a).append(" (FF) and ").append(b).append(" (MLP baseline)</h2>")
+                .append("<table class=\"grid\"><tr><th>id</th><th>true</th><th>image</th><th>").append(a).append("</th><th>").append(b).append("</th></tr>");
+        List<Row> rows = df.filter("method IN ('" + a + "', '" + b + "')").groupBy("id").count().filter("count >= 2").orderBy("id").limit(8).collectAsList();
+        for (Row idRow : rows) {
+            long id = idRow.getLong(0);
+            float[] px = new float[784];
+            images.copyPixels((int) id, px, 0);
+            h.append("<tr><td>").append(id).append("</td><td>").append(images.label((int) id)).append("</td><td>")
+                    .append(img(storage, o, "side-" + id + "-image.png", Png.grey(px, 3), "image " + id)).append("</td>");
+            for (String m : List.of(a, b)) {
+                List<Object> ml = df.filter("method = '" + m + "' AND id = " + id).select("map").first().getList(0);
+                float[] map = new float[784];
+                for (int i = 0; i < 784; i++) {
+                    map[i] = (Float) ml.get(i);
+                }
+                h.append("<td>").append(img(storage, o, "side-" + id + "-" + m + ".png", Png.heat(map, 3, px), m + " " + id)).append("</td>");
+            }
+            h.append("</tr>");
+        }
+        return h.append("</table>").toString();
     }
 
     static List<MethodRow> faithfulness(Dataset<Row> df) {

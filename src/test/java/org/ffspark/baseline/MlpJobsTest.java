@@ -73,6 +73,19 @@ class MlpJobsTest {
         }
         assertTrue(Files.readString(tmp.resolve("report/report.html")).contains("MLP baseline saliency report"));
 
+        // FF and MLP maps of the same images in one report.
+        String ffModel = TestData.writeSmallModel(tmp.resolve("ff"), "784,32,32", 1, 1000);
+        String ffSal = tmp.resolve("saliency-ff").toString();
+        SaliencyJob.run(spark, Storage.local(), new SaliencyJob.Options(ffModel, data.toString(), Split.TEST, ffSal,
+                List.of(SaliencyMethod.FF_OCCLUSION), SaliencyJob.Target.PREDICTED, 42, 50, false));
+        List<ReportJob.MethodRow> both = ReportJob.run(spark, Storage.local(), sal + "," + ffSal, data.toString(), Split.TEST,
+                tmp.resolve("report-both").toString(), false);
+        assertEquals(List.of("FF_OCCLUSION", "MLP_GRADIENT", "MLP_GRADIENT_X_INPUT", "MLP_INTEGRATED_GRADIENTS", "RANDOM"),
+                both.stream().map(ReportJob.MethodRow::method).toList());
+        String html = Files.readString(tmp.resolve("report-both/report.html"));
+        assertTrue(html.contains("Side by side: FF_OCCLUSION (FF) and MLP_INTEGRATED_GRADIENTS (MLP baseline)"));
+        assertTrue(Files.exists(tmp.resolve("report-both/images/side-0-MLP_INTEGRATED_GRADIENTS.png")));
+
         ConfigException wrong = assertThrows(ConfigException.class, () -> SaliencyJob.run(spark, Storage.local(), new SaliencyJob.Options(model,
                 data.toString(), Split.TEST, tmp.resolve("s2").toString(), List.of(SaliencyMethod.FF_OCCLUSION), SaliencyJob.Target.PREDICTED, 42, 5, false)));
         assertTrue(wrong.getMessage().contains("does not apply to an MLP baseline model"), wrong.getMessage());
