@@ -76,13 +76,7 @@ public final class MlpStore {
         prov.config().forEach(hp::put);
         hp.put("mlp.learning-rate", Double.toString(learningRate));
         hp.put("mlp.averaging-period", Integer.toString(averagingPeriod));
-        ObjectNode pv = m.putObject("provenance");
-        pv.put("seed", prov.seed());
-        pv.put("gitCommit", prov.gitCommit());
-        pv.put("runId", prov.runId());
-        pv.put("createdAt", prov.createdAt());
-        ObjectNode d = pv.putObject("dataChecksums");
-        prov.dataChecksums().forEach(d::put);
+        ModelStore.putProvenance(m, prov);
         ObjectNode z = m.putObject("dl4j");
         z.put("file", ZIP);
         z.put("bytes", zip.length);
@@ -97,13 +91,7 @@ public final class MlpStore {
             throw new InputDataException(dir, "not an ffspark model directory (no " + ModelStore.MANIFEST + ")");
         }
         JsonNode m = Json.parse(storage.readAll(mfPath), mfPath.toString());
-        if (!FORMAT.equals(m.path("format").asText())) {
-            throw new InputDataException(mfPath.toString(), "format is '" + m.path("format").asText() + "', expected '" + FORMAT + "'");
-        }
-        if (m.path("formatVersion").asInt(-1) != FORMAT_VERSION) {
-            throw new InputDataException(mfPath.toString(), "formatVersion " + m.path("formatVersion")
-                    + " is not supported by this ffspark (reads version " + FORMAT_VERSION + ")");
-        }
+        Json.requireFormat(m, mfPath.toString(), FORMAT, FORMAT_VERSION);
         Path zipPath = new Path(base, ZIP);
         if (!storage.exists(zipPath)) {
             throw new InputDataException(zipPath.toString(), "model file missing");

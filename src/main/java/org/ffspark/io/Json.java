@@ -42,4 +42,15 @@ public final class Json {
             throw new org.ffspark.data.InputDataException(file, "not valid JSON (" + e.getMessage().split("\n")[0] + ")", e);
         }
     }
+
+    /** Requires {@code d.format == format} and {@code d.formatVersion == version}; else a bad-input error naming {@code file}. */
+    public static void requireFormat(JsonNode d, String file, String format, int version) {
+        if (!format.equals(d.path("format").asText())) {
+            throw new org.ffspark.data.InputDataException(file, "format is '" + d.path("format").asText() + "', expected '" + format + "'");
+        }
+        if (d.path("formatVersion").asInt(-1) != version) {
+            throw new org.ffspark.data.InputDataException(file, "formatVersion " + d.path("formatVersion")
+                    + " is not supported by this ffspark (reads version " + version + ")");
+        }
+    }
 }

@@ -71,13 +71,7 @@ public final class ModelStore {
         arch.put("labelPixels", 10);
         ObjectNode hp = m.putObject("hyperParameters");
         prov.config().forEach(hp::put);
-        ObjectNode pv = m.putObject("provenance");
-        pv.put("seed", prov.seed());
-        pv.put("gitCommit", prov.gitCommit());
-        pv.put("runId", prov.runId());
-        pv.put("createdAt", prov.createdAt());
-        ObjectNode data = pv.putObject("dataChecksums");
-        prov.dataChecksums().forEach(data::put);
+        putProvenance(m, prov);
         ObjectNode p = m.putObject("parameters");
         p.put("file", PARAMS);
         p.put("dtype", "float32");
@@ -85,6 +79,17 @@ public final class ModelStore {
         p.put("count", model.params().length);
         p.put("sha256", paramsSha);
         return m;
+    }
+
+    /** Writes the "provenance" object of a manifest (seed, git commit, run id, time, data checksums). */
+    public static void putProvenance(ObjectNode manifest, Provenance prov) {
+        ObjectNode pv = manifest.putObject("provenance");
+        pv.put("seed", prov.seed());
+        pv.put("gitCommit", prov.gitCommit());
+        pv.put("runId", prov.runId());
+        pv.put("createdAt", prov.createdAt());
+        ObjectNode data = pv.putObject("dataChecksums");
+        prov.dataChecksums().forEach(data::put);
     }
 
     /** Reads and verifies a model directory. */
@@ -96,14 +101,7 @@ public final class ModelStore {
         }
         String mf = manifestPath.toString();
         JsonNode m = Json.parse(storage.readAll(manifestPath), mf);
-        if (!FORMAT.equals(m.path("format").asText())) {
-            throw new InputDataException(mf, "format is '" + m.path("format").asText() + "', expected '" + FORMAT + "'");
-        }
-        int version = m.path("formatVersion").asInt(-1);
-        if (version != FORMAT_VERSION) {
-            throw new InputDataException(mf, "formatVersion " + m.path("formatVersion")
-                    + " is not supported by this ffspark (reads version " + FORMAT_VERSION + ")");
-        }
+        Json.requireFormat(m, mf, FORMAT, FORMAT_VERSION);
         FfConfig config;
         try {
             JsonNode a = m.path("architecture");

@@ -93,10 +93,7 @@ public final class SaliencyJob {
             }
             Broadcast<float[]> params = jsc.broadcast(model.params());
             Broadcast<LabeledImages> images = jsc.broadcast(set);
-            List<int[]> slices = new ArrayList<>();
-            for (int from = 0; from < set.count(); from += SLICE) {
-                slices.add(new int[] {from, Math.min(set.count(), from + SLICE)});
-            }
+            List<int[]> slices = slices(set.count());
             FfConfig cfg = model.config();
             List<SaliencyMethod> methods = List.copyOf(chosen);
             Target target = opt.target();
@@ -110,6 +107,15 @@ public final class SaliencyJob {
             out.commit();
             return spark.read().parquet(opt.out()).count();
         }
+    }
+
+    /** Ranges [from, to) of {@link #SLICE} examples: one task each. */
+    static List<int[]> slices(int count) {
+        List<int[]> slices = new ArrayList<>();
+        for (int from = 0; from < count; from += SLICE) {
+            slices.add(new int[] {from, Math.min(count, from + SLICE)});
+        }
+        return slices;
     }
 
     /** Every method that applies to the model kind (RANDOM included). */
@@ -128,10 +134,7 @@ public final class SaliencyJob {
             }
             Broadcast<byte[]> zip = jsc.broadcast(loaded.zip());
             Broadcast<LabeledImages> images = jsc.broadcast(set);
-            List<int[]> slices = new ArrayList<>();
-            for (int from = 0; from < set.count(); from += SLICE) {
-                slices.add(new int[] {from, Math.min(set.count(), from + SLICE)});
-            }
+            List<int[]> slices = slices(set.count());
             List<SaliencyMethod> methods = List.copyOf(chosen);
             Target target = opt.target();
             long seed = opt.seed();

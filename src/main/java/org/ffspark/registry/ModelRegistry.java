@@ -48,13 +48,7 @@ public final class ModelRegistry {
             return new ModelRegistry(storage, base, d);
         }
         JsonNode d = Json.parse(storage.readAll(file), file.toString());
-        if (!FORMAT.equals(d.path("format").asText())) {
-            throw new InputDataException(file.toString(), "format is '" + d.path("format").asText() + "', expected '" + FORMAT + "'");
-        }
-        if (d.path("formatVersion").asInt(-1) != FORMAT_VERSION) {
-            throw new InputDataException(file.toString(), "formatVersion " + d.path("formatVersion")
-                    + " is not supported by this ffspark (reads version " + FORMAT_VERSION + ")");
-        }
+        Json.requireFormat(d, file.toString(), FORMAT, FORMAT_VERSION);
         if (!d.path("versions").isArray()) {
             throw new InputDataException(file.toString(), "field 'versions' must be an array");
         }
