@@ -44,11 +44,9 @@ final class RetrainCommand implements Callable<Integer> {
             description = "Largest accepted drop in test accuracy versus the champion, as a fraction (0.005 = half a point; default ${DEFAULT-VALUE}: never worse).")
     double tolerance;
 
-    @Option(names = "--partitions", paramLabel = "N", defaultValue = "0", description = "Shards (default: the cluster's default parallelism).")
-    int partitions;
+    @Mixin
+    ShardOptions shards;
 
-    @Option(names = "--averaging-period", paramLabel = "BATCHES", defaultValue = "10", description = "Minibatches per partition between parameter averages (default ${DEFAULT-VALUE}).")
-    int averagingPeriod;
 
     @Option(names = "--checkpoint-every", paramLabel = "ROUNDS", defaultValue = "50", description = "Checkpoint every N rounds (default ${DEFAULT-VALUE}).")
     int checkpointEvery;
@@ -69,8 +67,7 @@ final class RetrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ConfigException.require(partitions >= 0, "--partitions", partitions, "must be >= 0 (0 = default parallelism)");
-        ConfigException.require(averagingPeriod >= 1, "--averaging-period", averagingPeriod, "must be >= 1 minibatch");
+        shards.validate();
         ConfigException.require(checkpointEvery >= 0, "--checkpoint-every", checkpointEvery, "must be >= 0 (0 = never)");
         ConfigException.require(lockStaleAfter > 0, "--lock-stale-after", lockStaleAfter, "must be > 0 seconds");
         List<SaliencyMethod> methods = new ArrayList<>();
@@ -82,10 +79,10 @@ final class RetrainCommand implements Callable<Integer> {
             }
         }
         TrainFfConfig cfg = config.load();
-        SparkFfTrainer.Options so = new SparkFfTrainer.Options(averagingPeriod, checkpointEvery, -1);
+        SparkFfTrainer.Options so = new SparkFfTrainer.Options(shards.averagingPeriod, checkpointEvery, -1);
         try (SparkSession spark = Sessions.open("retrain", sparkOptions.master)) {
             RetrainJob.Result r = RetrainJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()), cfg,
-                    new RetrainJob.Options(registry, data, saliencyData, fresh, tolerance, partitions, so, reportLimit, methods,
+                    new RetrainJob.Options(registry, data, saliencyData, fresh, tolerance, shards.partitions, so, reportLimit, methods,
                             Duration.ofSeconds(lockStaleAfter)),
                     (rep, s) -> TrainCommand.printRound(rep), m -> System.err.println("retrain: " + m));
             System.out.printf(Locale.ROOT, "retrain: %s test accuracy %.4f%s -> %s%n", r.version(), r.accuracy(),

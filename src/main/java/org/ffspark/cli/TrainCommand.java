@@ -39,11 +39,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", defaultValue = "2", description = "Threads for --local: 1 or 2 (default ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--partitions", paramLabel = "N", defaultValue = "0", description = "Spark: shards (default: the cluster's default parallelism, i.e. its cores).")
-    int partitions;
+    @Mixin
+    ShardOptions shards;
 
-    @Option(names = "--averaging-period", paramLabel = "BATCHES", defaultValue = "10", description = "Spark: minibatches per partition between parameter averages (default ${DEFAULT-VALUE}).")
-    int averagingPeriod;
 
     @Option(names = "--checkpoint-every", paramLabel = "ROUNDS", defaultValue = "50", description = "Spark: checkpoint every N averaging rounds and after the last; 0 = never (default ${DEFAULT-VALUE}).")
     int checkpointEvery;
@@ -70,8 +68,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         ConfigException.require(threads == 1 || threads == 2, "--threads", threads, "must be 1 or 2");
         ConfigException.require(limit >= 0, "--limit", limit, "must be >= 0");
-        ConfigException.require(partitions >= 0, "--partitions", partitions, "must be >= 0 (0 = default parallelism)");
-        ConfigException.require(averagingPeriod >= 1, "--averaging-period", averagingPeriod, "must be >= 1 minibatch");
+        shards.validate();
         ConfigException.require(checkpointEvery >= 0, "--checkpoint-every", checkpointEvery, "must be >= 0 (0 = never)");
         TrainFfConfig cfg = config.load();
         System.out.println("train: effective config " + cfg.toMap());
@@ -81,10 +78,10 @@ final class TrainCommand implements Callable<Integer> {
             ConfigException.require(initModel == null, "--init-model", initModel, "only without --local (the Spark trainer)");
         }
         if (!local) {
-            SparkFfTrainer.Options so = new SparkFfTrainer.Options(averagingPeriod, checkpointEvery, -1);
+            SparkFfTrainer.Options so = new SparkFfTrainer.Options(shards.averagingPeriod, checkpointEvery, -1);
             try (SparkSession spark = Sessions.open("train", sparkOptions.master)) {
                 TrainJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()), cfg,
-                        new TrainJob.Options(data, model, runDir, partitions, so, resume, overwrite, initModel, testEachEpoch),
+                        new TrainJob.Options(data, model, runDir, shards.partitions, so, resume, overwrite, initModel, testEachEpoch),
                         (r, s) -> printRound(r), w -> System.err.println("train: warning: " + w));
             }
             System.out.println("train: model written to " + model);

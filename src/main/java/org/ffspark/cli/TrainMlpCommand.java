@@ -31,11 +31,9 @@ final class TrainMlpCommand implements Callable<Integer> {
     @Option(names = "--learning-rate", paramLabel = "LR", defaultValue = "0.001", description = "Adam learning rate of the MLP (default ${DEFAULT-VALUE}; train.learning-rate is FF's).")
     double learningRate;
 
-    @Option(names = "--partitions", paramLabel = "N", defaultValue = "0", description = "Shards = DL4J workers (default: the cluster's default parallelism).")
-    int partitions;
+    @Mixin
+    ShardOptions shards;
 
-    @Option(names = "--averaging-period", paramLabel = "BATCHES", defaultValue = "10", description = "Minibatches per worker between parameter averages (default ${DEFAULT-VALUE}).")
-    int averagingPeriod;
 
     @Mixin
     SparkOptions sparkOptions;
@@ -45,12 +43,11 @@ final class TrainMlpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ConfigException.require(partitions >= 0, "--partitions", partitions, "must be >= 0 (0 = default parallelism)");
-        ConfigException.require(averagingPeriod >= 1, "--averaging-period", averagingPeriod, "must be >= 1 minibatch");
+        shards.validate();
         TrainFfConfig cfg = config.load();
         try (SparkSession spark = Sessions.open("train-mlp", sparkOptions.master)) {
             MlpTrainJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()), cfg,
-                    new MlpTrainJob.Options(data, model, partitions, learningRate, averagingPeriod, overwrite),
+                    new MlpTrainJob.Options(data, model, shards.partitions, learningRate, shards.averagingPeriod, overwrite),
                     r -> System.out.printf(Locale.ROOT, "mlp epoch %d/%d  %.1f s  %.0f ex/s  test %.2f%%  elapsed %.1f s%n",
                             r.epoch() + 1, r.epochs(), r.seconds(), r.examplesPerSecond(), 100 * r.testAccuracy(), r.elapsedSeconds()));
         }
