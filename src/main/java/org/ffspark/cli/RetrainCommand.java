@@ -47,6 +47,9 @@ final class RetrainCommand implements Callable<Integer> {
     @Mixin
     ShardOptions shards;
 
+    @Mixin
+    OptimizerStateOption optimizerState;
+
 
     @Option(names = "--checkpoint-every", paramLabel = "ROUNDS", defaultValue = "50", description = "Checkpoint every N rounds (default ${DEFAULT-VALUE}).")
     int checkpointEvery;
@@ -68,6 +71,7 @@ final class RetrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         shards.validate();
+        optimizerState.mode();
         ConfigException.require(checkpointEvery >= 0, "--checkpoint-every", checkpointEvery, "must be >= 0 (0 = never)");
         ConfigException.require(lockStaleAfter > 0, "--lock-stale-after", lockStaleAfter, "must be > 0 seconds");
         List<SaliencyMethod> methods = new ArrayList<>();
@@ -79,7 +83,7 @@ final class RetrainCommand implements Callable<Integer> {
             }
         }
         TrainFfConfig cfg = config.load();
-        SparkFfTrainer.Options so = new SparkFfTrainer.Options(shards.averagingPeriod, checkpointEvery, -1);
+        SparkFfTrainer.Options so = new SparkFfTrainer.Options(shards.averagingPeriod, checkpointEvery, -1, optimizerState.mode());
         try (SparkSession spark = Sessions.open("retrain", sparkOptions.master)) {
             RetrainJob.Result r = RetrainJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()), cfg,
                     new RetrainJob.Options(registry, data, saliencyData, fresh, tolerance, shards.partitions, so, reportLimit, methods,

@@ -84,9 +84,20 @@ public final class Optimizer {
             throw new IllegalArgumentException("optimizer state of sizes " + firstMoment.length + "/" + secondMoment.length
                     + "/" + stepCounts.length + " does not fit " + first.length + "/" + second.length + "/" + steps.length);
         }
-        System.arraycopy(firstMoment, 0, first, 0, first.length);
-        System.arraycopy(secondMoment, 0, second, 0, second.length);
-        System.arraycopy(stepCounts, 0, steps, 0, steps.length);
+        loadState(new TrainState(new float[0], firstMoment, secondMoment, stepCounts), 0);
+    }
+
+    /** Replaces the optimizer state with a copy of worker {@code worker}'s block of {@code state}. */
+    public void loadState(TrainState state, int worker) {
+        if (state.firstMomentBlock() != first.length || state.secondMomentBlock() != second.length
+                || state.stepsBlock() != steps.length || worker < 0 || worker >= state.workers()) {
+            throw new IllegalArgumentException("optimizer state blocks of sizes " + state.firstMomentBlock() + "/"
+                    + state.secondMomentBlock() + "/" + state.stepsBlock() + " (worker " + worker + " of " + state.workers()
+                    + ") do not fit " + first.length + "/" + second.length + "/" + steps.length);
+        }
+        System.arraycopy(state.firstMoment(), worker * first.length, first, 0, first.length);
+        System.arraycopy(state.secondMoment(), worker * second.length, second, 0, second.length);
+        System.arraycopy(state.steps(), worker * steps.length, steps, 0, steps.length);
     }
 
     /** Adam's first moment or SGD's velocity (live, layout of the parameters). */

@@ -6,8 +6,27 @@ import java.io.Serializable;
  * Everything a training run carries from one step (or averaging round) to the next: the flat parameters and the
  * optimizer state (moments in parameter layout, step counts per layer). What Spark broadcasts, averages and
  * checkpoints. Arrays are owned by the state; treat a shared (broadcast) state as read-only.
+ *
+ * <p>{@code workers} is the number of optimizer states held: 1 when the state is shared (single JVM, or averaged
+ * across Spark workers), or one per worker when every worker keeps its own. The moments then hold
+ * {@code workers} consecutive blocks of the parameter length, and {@code steps} {@code workers} blocks of the
+ * layer count; block {@code w} belongs to worker (partition) {@code w}.
  */
-public record TrainState(float[] params, float[] firstMoment, float[] secondMoment, long[] steps) implements Serializable {
+public record TrainState(float[] params, float[] firstMoment, float[] secondMoment, long[] steps, int workers)
+        implements Serializable {
+
+    public TrainState {
+        if (workers < 1 || firstMoment.length % workers != 0 || secondMoment.length % workers != 0
+                || steps.length % workers != 0) {
+            throw new IllegalArgumentException("optimizer state of sizes " + firstMoment.length + "/" + secondMoment.length
+                    + "/" + steps.length + " does not split into " + workers + " workers");
+        }
+    }
+
+    /** A state with one shared optimizer state. */
+    public TrainState(float[] params, float[] firstMoment, float[] secondMoment, long[] steps) {
+        this(params, firstMoment, secondMoment, steps, 1);
+    }
 
     /** A fresh run: initial parameters and zero optimizer state. */
     public static TrainState initial(FfModel model, Optimizer template) {
@@ -15,4 +34,40 @@ public record TrainState(float[] params, float[] firstMoment, float[] secondMome
                 new float[template.secondMoment().length], new long[template.steps().length]);
     }
 
+    /** This shared state with its optimizer state copied to each of {@code n} workers (parameters shared). */
+    public TrainState perWorker(int n) {
+        if (workers != 1) {
+            throw new IllegalStateException("already " + workers + " worker states");
+        }
+        return new TrainState(params, repeat(firstMoment, n), repeat(secondMoment, n), repeat(steps, n), n);
+    }
+
+    /** Length of one worker's first-moment block (the parameter count, or 0 for optimizers without one). */
+    public int firstMomentBlock() {
+        return firstMoment.length / workers;
+    }
+
+    public int secondMomentBlock() {
+        return secondMoment.length / workers;
+    }
+
+    public int stepsBlock() {
+        return steps.length / workers;
+    }
+
+    private static float[] repeat(float[] a, int n) {
+        float[] r = new float[a.length * n];
+        for (int w = 0; w < n; w++) {
+            System.arraycopy(a, 0, r, w * a.length, a.length);
+        }
+        return r;
+    }
+
+    private static long[] repeat(long[] a, int n) {
+        long[] r = new long[a.length * n];
+        for (int w = 0; w < n; w++) {
+            System.arraycopy(a, 0, r, w * a.length, a.length);
+        }
+        return r;
+    }
 }

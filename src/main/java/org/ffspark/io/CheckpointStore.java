@@ -23,7 +23,9 @@ import org.ffspark.ff.TrainState;
 /**
  * Training checkpoints in {@code <runDir>/checkpoints/round-NNNNNNNN/}: the model (as {@link ModelStore}), the
  * optimizer state ({@code optimizer.bin}: first then second moments as little-endian float32, then the per-layer
- * step counts as little-endian int64) and {@code checkpoint.json} (round, the metrics so far, optimizer checksum).
+ * step counts as little-endian int64; with per-worker optimizer state, each of these holds one block per worker in
+ * worker order) and {@code checkpoint.json} (round, the metrics so far, optimizer checksum, number of optimizer
+ * states; schema {@code data-schemas/checkpoint.schema.json}).
  * Each is written to a temporary directory and renamed, so a checkpoint either exists whole or not at all; one
  * that fails verification is skipped with a warning when resuming.
  */
@@ -54,7 +56,8 @@ public final class CheckpointStore {
             j.put("optimizerSha256", Checksums.sha256(opt));
             j.put("firstMomentCount", state.firstMoment().length);
             j.put("secondMomentCount", state.secondMoment().length);
-            j.put("layers", state.steps().length);
+            j.put("layers", state.stepsBlock());
+            j.put("optimizerStates", state.workers());
             ArrayNode m = j.putArray("metrics");
             metricLines.forEach(m::add);
             storage.writeAll(new Path(out.dir(), "checkpoint.json"), Json.bytes(j));
@@ -103,8 +106,9 @@ public final class CheckpointStore {
         }
         int nf = j.path("firstMomentCount").asInt();
         int ns = j.path("secondMomentCount").asInt();
-        int layers = j.path("layers").asInt();
-        if (opt.length != 4L * (nf + ns) + 8L * layers) {
+        int workers = j.path("optimizerStates").asInt(1);
+        int layers = j.path("layers").asInt() * workers;
+        if (workers < 1 || opt.length != 4L * (nf + ns) + 8L * layers) {
             throw new org.ffspark.data.InputDataException(new Path(dir, "optimizer.bin").toString(), "wrong length " + opt.length);
         }
         ByteBuffer b = ByteBuffer.wrap(opt).order(ByteOrder.LITTLE_ENDIAN);
@@ -116,7 +120,7 @@ public final class CheckpointStore {
         b.asLongBuffer().get(steps);
         List<String> lines = new ArrayList<>();
         j.path("metrics").forEach(n -> lines.add(n.asText()));
-        return new Checkpoint(j.path("round").asInt(), new TrainState(model.params(), first, second, steps), lines);
+        return new Checkpoint(j.path("round").asInt(), new TrainState(model.params(), first, second, steps, workers), lines);
     }
 
     static byte[] optimizerBytes(TrainState s) {

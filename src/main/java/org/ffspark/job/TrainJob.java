@@ -85,11 +85,20 @@ public final class TrainJob {
             Optional<CheckpointStore.Checkpoint> ck = opt.resume() ? checkpoints.latest(warn) : Optional.empty();
             if (ck.isPresent()) {
                 state = ck.get().state();
+                if (state.workers() != trainer.optimizerStates()) {
+                    throw new ConfigException("--optimizer-state: the checkpoint of round " + (ck.get().round() + 1) + " in "
+                            + runPath + " holds " + state.workers() + " optimizer state(s), this run needs "
+                            + trainer.optimizerStates() + " (" + opt.spark().optimizerState() + ", " + n
+                            + " partitions); resume with the settings of the interrupted run");
+                }
                 firstRound = ck.get().round() + 1;
                 metrics.addAll(ck.get().metricLines());
             } else {
                 try (FfTrainer t = new FfTrainer(init, cfg.train(), 1, 1)) {
                     state = TrainState.initial(init, t.optimizer());
+                }
+                if (trainer.optimizerStates() > 1) {
+                    state = state.perWorker(trainer.optimizerStates());
                 }
             }
             ModelStore.Provenance prov = new ModelStore.Provenance(cfg.toMap(), checksums, seed, BuildInfo.gitCommit(), runId, RunIds.now());
@@ -194,7 +203,7 @@ public final class TrainJob {
         s.put("sparkVersion", spark.version());
         s.put("partitions", partitions);
         s.put("averagingPeriodBatches", opt.spark().averagingPeriodBatches());
-        s.put("optimizerState", "AVERAGED");
+        s.put("optimizerState", opt.spark().optimizerState().name());
         s.put("rounds", rounds);
         s.put("checkpointEveryRounds", opt.spark().checkpointEveryRounds());
         s.put("resumed", opt.resume());

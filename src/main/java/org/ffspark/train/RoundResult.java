@@ -5,14 +5,17 @@ import java.io.Serializable;
 import org.ffspark.ff.LayerStats;
 
 /**
- * What the partitions of one averaging round add up to: the tree-summed vector {@code [params | m | v]} of
- * the partitions that ran batches, and per-partition step counts, batch counts, statistics and compute time
- * (kept by partition index, merged in index order on the driver so that even the metrics are deterministic).
+ * What the partitions of one averaging round add up to: the tree-summed vector of the partitions that ran
+ * batches ({@code [params | m | v]} when the optimizer state is averaged, {@code params} alone when each worker
+ * keeps its own), and per-partition step counts, own optimizer state ({@code [m | v]}, per-worker mode only), batch
+ * counts, statistics and compute time (kept by partition index, merged in index order on the driver so that even
+ * the metrics are deterministic).
  */
 public final class RoundResult implements Serializable {
     private static final long serialVersionUID = 1L;
     final TreeSum sum;
     final long[][] steps;
+    final float[][] own;
     final int[] batches;
     final LayerStats[] stats;
     final double[] computeSeconds;
@@ -20,14 +23,20 @@ public final class RoundResult implements Serializable {
     RoundResult(int partitions) {
         sum = new TreeSum(partitions);
         steps = new long[partitions][];
+        own = new float[partitions][];
         batches = new int[partitions];
         stats = new LayerStats[partitions];
         computeSeconds = new double[partitions];
     }
 
-    /** One partition's contribution; {@code vector} is taken over. */
-    RoundResult add(int partition, float[] vector, long[] stepCounts, int batchCount, LayerStats s, double seconds) {
+    /**
+     * One partition's contribution; {@code vector} and {@code ownState} (null unless the worker keeps its own
+     * optimizer state) are taken over.
+     */
+    RoundResult add(int partition, float[] vector, float[] ownState, long[] stepCounts, int batchCount, LayerStats s,
+                    double seconds) {
         sum.addLeaf(partition, vector);
+        own[partition] = ownState;
         steps[partition] = stepCounts;
         batches[partition] = batchCount;
         stats[partition] = s;
@@ -40,6 +49,7 @@ public final class RoundResult implements Serializable {
         for (int p = 0; p < batches.length; p++) {
             if (o.stats[p] != null) {
                 steps[p] = o.steps[p];
+                own[p] = o.own[p];
                 batches[p] = o.batches[p];
                 stats[p] = o.stats[p];
                 computeSeconds[p] = o.computeSeconds[p];

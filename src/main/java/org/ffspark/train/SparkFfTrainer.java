@@ -21,14 +21,31 @@ import org.ffspark.ff.TrainState;
  * it, runs {@code averagingPeriodBatches} minibatches of layer-local FF updates on its shard
  * ({@link ShardTrainer}, the same code as the single-JVM trainer), and returns its parameters and optimizer
  * state; {@code treeAggregate} sums them with {@link TreeSum} (order-independent, hence deterministic); the
- * driver averages over the partitions that ran batches and starts the next round. Rounds never span epochs: epoch
+ * driver averages over the partitions that ran batches and starts the next round. The optimizer state is either
+ * averaged with the parameters ({@link OptimizerState#AVERAGED}) or kept per worker ({@link OptimizerState#PER_WORKER}:
+ * the state holds one optimizer block per partition, partition p always continues from block p, and only the
+ * parameters are averaged). Rounds never span epochs: epoch
  * e has {@code ceil(maxShardBatches / period)} rounds and in its j-th round shard p runs its batches
  * {@code [j·period, (j+1)·period)}.
  */
 public final class SparkFfTrainer {
+    /** What happens to the optimizer state (Adam's moments, SGD's velocity, step counts) at an averaging round. */
+    public enum OptimizerState {
+        /** Averaged over the workers like the parameters, and broadcast back. */
+        AVERAGED,
+        /** Each worker keeps its own (partition p continues from its own state); only parameters are averaged. */
+        PER_WORKER
+    }
+
     /** Distributed-training options (the learning hyper-parameters are in {@link TrainConfig}). */
-    public record Options(int averagingPeriodBatches, int checkpointEveryRounds, int failOnceAtRound) {
+    public record Options(int averagingPeriodBatches, int checkpointEveryRounds, int failOnceAtRound,
+                          OptimizerState optimizerState) {
+        public Options(int averagingPeriodBatches, int checkpointEveryRounds, int failOnceAtRound) {
+            this(averagingPeriodBatches, checkpointEveryRounds, failOnceAtRound, OptimizerState.AVERAGED);
+        }
+
         public Options {
+            java.util.Objects.requireNonNull(optimizerState, "optimizerState");
             org.ffspark.config.ConfigException.require(averagingPeriodBatches >= 1, "spark.averaging-period-batches",
                     averagingPeriodBatches, "must be >= 1");
             org.ffspark.config.ConfigException.require(checkpointEveryRounds >= 0, "spark.checkpoint-every-rounds",
@@ -91,8 +108,20 @@ public final class SparkFfTrainer {
         return new RoundPosition(round, round / perPhase, (round % perPhase) / roundsPerEpoch, round % roundsPerEpoch);
     }
 
-    /** Runs rounds {@code firstRound..totalRounds()-1} from {@code state}; returns the final state. */
+    /** Number of optimizer states a {@link TrainState} of this run holds: 1, or one per partition. */
+    public int optimizerStates() {
+        return options.optimizerState() == OptimizerState.PER_WORKER ? partitions : 1;
+    }
+
+    /**
+     * Runs rounds {@code firstRound..totalRounds()-1} from {@code state}, which holds {@link #optimizerStates()}
+     * optimizer states; returns the final state.
+     */
     public TrainState run(TrainState state, int firstRound, RoundListener listener) {
+        if (state.workers() != optimizerStates()) {
+            throw new IllegalArgumentException("a state with " + state.workers() + " optimizer states for a run with "
+                    + optimizerStates() + " (" + options.optimizerState() + ", " + partitions + " partitions)");
+        }
         long started = System.nanoTime();
         int total = totalRounds();
         for (int r = firstRound; r < total; r++) {
@@ -135,6 +164,7 @@ public final class SparkFfTrainer {
         final int period = options.averagingPeriodBatches();
         final int n = partitions;
         final int failRound = options.failOnceAtRound();
+        final boolean perWorker = options.optimizerState() == OptimizerState.PER_WORKER;
         JavaRDD<RoundResult> results = shards.mapPartitionsWithIndex((Integer p, Iterator<LabeledImages> it) -> {
             TaskContext ctx = TaskContext.get();
             if (failRound == pos.round() && p == 0 && ctx != null && ctx.attemptNumber() == 0) {
@@ -149,31 +179,43 @@ public final class SparkFfTrainer {
             int from = pos.indexInEpoch() * period;
             int ran;
             float[] vector;
+            float[] own = null;
             long[] steps;
             try (ShardTrainer worker = new ShardTrainer(model, tc, shard, p, 1)) {
                 org.ffspark.ff.Optimizer opt = worker.trainer().optimizer();
-                opt.loadState(s.firstMoment(), s.secondMoment(), s.steps());
+                opt.loadState(s, perWorker ? p : 0);
                 ran = shard.count() == 0 ? 0 : worker.run(pos.phase(), pos.epoch(), from, from + period, stats);
                 steps = opt.steps().clone();
-                // Live arrays, copied once into the vector that travels (no intermediate TrainState).
-                vector = ran == 0 ? new float[vectorLength(s)]
-                        : concat(new TrainState(model.params(), opt.firstMoment(), opt.secondMoment(), steps));
+                // Live arrays, copied once into the vectors that travel (no intermediate TrainState).
+                if (perWorker) {
+                    vector = ran == 0 ? new float[s.params().length] : model.params();
+                    own = ran == 0 ? null : concat(new float[0], opt.firstMoment(), opt.secondMoment());
+                } else {
+                    vector = ran == 0 ? new float[vectorLength(s)] : concat(model.params(), opt.firstMoment(), opt.secondMoment());
+                }
             }
             double secs = (System.nanoTime() - t0) / 1e9;
-            return List.of(new RoundResult(n).add(p, vector, steps, ran, stats, secs)).iterator();
+            return List.of(new RoundResult(n).add(p, vector, own, steps, ran, stats, secs)).iterator();
         }, true);
         return results.treeAggregate(new RoundResult(n), RoundResult::mergeInPlace, RoundResult::mergeInPlace, 2);
     }
 
-    /** The new state: the mean over partitions that ran batches; step counts are the maximum over them. */
+    /**
+     * The new state: parameters are the mean over partitions that ran batches. A shared optimizer state is averaged
+     * the same way (step counts: the maximum); per-worker states are each partition's own, unchanged for a
+     * partition that ran no batch.
+     */
     static TrainState average(RoundResult r, TrainState before) {
         int contributors = 0;
+        boolean perWorker = before.workers() > 1 || r.own[0] != null;
+        int layers = before.stepsBlock();
         long[] steps = before.steps().clone();
         for (int p = 0; p < r.batches.length; p++) {
             if (r.batches[p] > 0) {
                 contributors++;
-                for (int l = 0; l < steps.length; l++) {
-                    steps[l] = Math.max(steps[l], r.steps[p][l]);
+                for (int l = 0; l < layers; l++) {
+                    int at = perWorker ? p * layers + l : l;
+                    steps[at] = perWorker ? r.steps[p][l] : Math.max(steps[at], r.steps[p][l]);
                 }
             }
         }
@@ -188,23 +230,34 @@ public final class SparkFfTrainer {
             }
         }
         int np = before.params().length;
-        int nf = before.firstMoment().length;
-        int ns = before.secondMoment().length;
+        int nf = before.firstMomentBlock();
+        int ns = before.secondMomentBlock();
         float[] params = java.util.Arrays.copyOfRange(sum, 0, np);
-        float[] first = java.util.Arrays.copyOfRange(sum, np, np + nf);
-        float[] second = java.util.Arrays.copyOfRange(sum, np + nf, np + nf + ns);
-        return new TrainState(params, first, second, steps);
+        if (!perWorker) {
+            float[] first = java.util.Arrays.copyOfRange(sum, np, np + nf);
+            float[] second = java.util.Arrays.copyOfRange(sum, np + nf, np + nf + ns);
+            return new TrainState(params, first, second, steps);
+        }
+        float[] first = before.firstMoment().clone();
+        float[] second = before.secondMoment().clone();
+        for (int p = 0; p < r.batches.length; p++) {
+            if (r.batches[p] > 0) {
+                System.arraycopy(r.own[p], 0, first, p * nf, nf);
+                System.arraycopy(r.own[p], nf, second, p * ns, ns);
+            }
+        }
+        return new TrainState(params, first, second, steps, before.workers());
     }
 
     static int vectorLength(TrainState s) {
         return s.params().length + s.firstMoment().length + s.secondMoment().length;
     }
 
-    static float[] concat(TrainState s) {
-        float[] v = new float[vectorLength(s)];
-        System.arraycopy(s.params(), 0, v, 0, s.params().length);
-        System.arraycopy(s.firstMoment(), 0, v, s.params().length, s.firstMoment().length);
-        System.arraycopy(s.secondMoment(), 0, v, s.params().length + s.firstMoment().length, s.secondMoment().length);
+    static float[] concat(float[] params, float[] first, float[] second) {
+        float[] v = new float[params.length + first.length + second.length];
+        System.arraycopy(params, 0, v, 0, params.length);
+        System.arraycopy(first, 0, v, params.length, first.length);
+        System.arraycopy(second, 0, v, params.length + first.length, second.length);
         return v;
     }
 }

@@ -251,6 +251,18 @@ class BadInputTest {
     }
 
     @Test
+    void unknownOptimizerStateMode() {
+        refused(Main.BAD_CONFIG, List.of("--optimizer-state = shared", "expected averaged or per-worker"),
+                "train", "--data", TestData.mnistDir().toString(), "--model", out.toString(), "--optimizer-state", "shared");
+    }
+
+    @Test
+    void perWorkerOptimizerStateWithLocalTraining() {
+        refused(Main.BAD_CONFIG, List.of("--optimizer-state = per-worker", "only without --local"),
+                "train", "--local", "--data", TestData.mnistDir().toString(), "--model", out.toString(), "--optimizer-state", "per-worker");
+    }
+
+    @Test
     void unknownKeyInAConfigFileNamesTheFile() throws IOException {
         Path conf = tmp.resolve("bad.properties");
         Files.writeString(conf, "ff.layers = 784,64,64\ntrain.epocs = 5\n");

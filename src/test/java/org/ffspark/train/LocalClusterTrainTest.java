@@ -16,12 +16,17 @@ import org.ffspark.SparkTests;
 import org.ffspark.TestData;
 import org.ffspark.data.LabeledImages;
 
-/** Two real executor JVMs give the same model as local[2] for the same seed and partitioning. */
+/**
+ * Two real executor JVMs give the same model as local[2] for the same seed and partitioning, with the optimizer
+ * state averaged and kept per worker.
+ */
 class LocalClusterTrainTest {
     @ClusterTest
     void twoExecutorJvmsMatchLocalModeBitForBit() {
         LabeledImages data = TestData.mnistTrain().head(600);
         float[] local = SparkFfTrainerTest.spark(SparkTests.session(SparkTests.LOCAL), data, 2, 3, -1);
+        org.ffspark.ff.TrainState localPerWorker = SparkFfTrainerTest.run(SparkTests.session(SparkTests.LOCAL), data, 2,
+                SparkFfTrainerTest.perWorker(3, -1));
         SparkSession cluster = SparkTests.session(SparkTests.LOCAL_CLUSTER);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(cluster.sparkContext());
         List<String> jvms = jsc.parallelize(List.of(0, 1, 2, 3), 4)
@@ -31,6 +36,12 @@ class LocalClusterTrainTest {
         assertTrue(!distinct.contains(driver), "tasks ran outside the driver JVM: " + distinct);
         float[] distributed = SparkFfTrainerTest.spark(cluster, data, 2, 3, 1);
         assertArrayEquals(local, distributed);
+        // Per-worker optimizer state across the two JVMs: each partition's moments come back to its own block.
+        org.ffspark.ff.TrainState clusterPerWorker = SparkFfTrainerTest.run(cluster, data, 2, SparkFfTrainerTest.perWorker(3, 1));
+        assertArrayEquals(localPerWorker.params(), clusterPerWorker.params());
+        assertArrayEquals(localPerWorker.firstMoment(), clusterPerWorker.firstMoment());
+        assertArrayEquals(localPerWorker.secondMoment(), clusterPerWorker.secondMoment());
+        assertArrayEquals(localPerWorker.steps(), clusterPerWorker.steps());
         assertEquals(2, jsc.sc().getExecutorMemoryStatus().size() - 1, "two executors besides the driver");
         SparkTests.session(SparkTests.LOCAL);
     }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -22,6 +23,7 @@ import org.ffspark.config.TrainFfConfig;
 import org.ffspark.data.LabeledImages;
 import org.ffspark.ff.FfFit;
 import org.ffspark.ff.FfModel;
+import org.ffspark.ff.TrainState;
 import org.ffspark.io.ModelStore;
 import org.ffspark.io.Storage;
 import org.ffspark.job.TrainJob;
@@ -32,19 +34,65 @@ class SparkFfTrainerTest {
     static final TrainFfConfig CFG = TrainFfConfig.load(null, List.of("ff.layers=784,32,24", "train.epochs=2", "train.batch-size=50"));
 
     static float[] spark(SparkSession spark, LabeledImages data, int partitions, int period, int failRound) {
+        return run(spark, data, partitions, new SparkFfTrainer.Options(period, 0, failRound)).params();
+    }
+
+    static TrainState run(SparkSession spark, LabeledImages data, int partitions, SparkFfTrainer.Options options) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         JavaRDD<LabeledImages> shards = Shards.fromImages(jsc, data, partitions, CFG.train().seed());
         try {
-            SparkFfTrainer t = new SparkFfTrainer(jsc, shards, CFG.ff(), CFG.train(), new SparkFfTrainer.Options(period, 0, failRound));
+            SparkFfTrainer t = new SparkFfTrainer(jsc, shards, CFG.ff(), CFG.train(), options);
             FfModel init = FfModel.initialise(CFG.ff(), CFG.train().seed());
-            org.ffspark.ff.TrainState s;
+            TrainState s;
             try (org.ffspark.ff.FfTrainer ft = new org.ffspark.ff.FfTrainer(init, CFG.train(), 1, 1)) {
-                s = org.ffspark.ff.TrainState.initial(init, ft.optimizer());
+                s = TrainState.initial(init, ft.optimizer());
             }
-            return t.run(s, 0, (r, st) -> { }).params();
+            return t.run(t.optimizerStates() > 1 ? s.perWorker(t.optimizerStates()) : s, 0, (r, st) -> { });
         } finally {
             shards.unpersist(false);
         }
+    }
+
+    static SparkFfTrainer.Options perWorker(int period, int failRound) {
+        return new SparkFfTrainer.Options(period, 0, failRound, SparkFfTrainer.OptimizerState.PER_WORKER);
+    }
+
+    @Test
+    void perWorkerOptimizerStateWithOnePartitionEqualsTheSingleJvmTrainerBitForBit() {
+        LabeledImages data = TestData.mnistTrain().head(400);
+        FfModel local = FfFit.fit(FfModel.initialise(CFG.ff(), CFG.train().seed()), CFG.train(), data, 2, null);
+        TrainState s = run(SparkTests.session(), data, 1, perWorker(1, -1));
+        assertEquals(1, s.workers());
+        assertArrayEquals(local.params(), s.params());
+    }
+
+    @Test
+    void perWorkerOptimizerStateKeepsOneStatePerPartitionDeterministicallyAndSurvivesARetry() {
+        LabeledImages data = TestData.mnistTrain().head(600);
+        TrainState a = run(SparkTests.session(), data, 2, perWorker(3, -1));
+        TrainState b = run(SparkTests.session(), data, 2, perWorker(3, -1));
+        TrainState retried = run(SparkTests.session(), data, 2, perWorker(3, 2));
+        assertEquals(2, a.workers());
+        assertArrayEquals(a.params(), b.params());
+        assertArrayEquals(a.firstMoment(), b.firstMoment());
+        assertArrayEquals(a.secondMoment(), b.secondMoment());
+        assertArrayEquals(a.params(), retried.params());
+        assertArrayEquals(a.secondMoment(), retried.secondMoment());
+        int block = a.firstMomentBlock();
+        assertEquals(a.params().length, block);
+        float[] w0 = java.util.Arrays.copyOfRange(a.secondMoment(), 0, block);
+        float[] w1 = java.util.Arrays.copyOfRange(a.secondMoment(), block, 2 * block);
+        assertFalse(java.util.Arrays.equals(w0, w1), "each worker's Adam moments come from its own shard");
+        // Each worker's step counts are its own: 2 epochs of ceil(shard size / 50) updates, for both layers.
+        JavaRDD<LabeledImages> shards = Shards.fromImages(JavaSparkContext.fromSparkContext(SparkTests.session().sparkContext()), data, 2,
+                CFG.train().seed());
+        List<Integer> sizes = shards.map(LabeledImages::count).collect();
+        shards.unpersist(false);
+        long s0 = 2L * ((sizes.get(0) + 49) / 50);
+        long s1 = 2L * ((sizes.get(1) + 49) / 50);
+        assertArrayEquals(new long[] {s0, s0, s1, s1}, a.steps(), sizes.toString());
+        float[] averaged = spark(SparkTests.session(), data, 2, 3, -1);
+        assertFalse(java.util.Arrays.equals(averaged, a.params()), "per-worker state is a different algorithm");
     }
 
     @Test
@@ -106,6 +154,44 @@ class SparkFfTrainerTest {
             assertEquals(List.of(), SchemaCheck.violations(SchemaCheck.schema("train-rounds.schema.json"), new ObjectMapper().readTree(l)));
         }
         assertEquals(List.of(), SchemaCheck.violations(SchemaCheck.schema("run.schema.json"), SchemaCheck.json(Path.of(cut, "run.json"))));
+    }
+
+    @Test
+    void perWorkerOptimizerStateResumesExactlyAndRefusesAnotherMode(@TempDir Path tmp) throws Exception {
+        Path data = TestData.writeMnistSlice(tmp.resolve("idx"), 400, 10);
+        SparkSession spark = SparkTests.session();
+        Storage st = Storage.local();
+        SparkFfTrainer.Options so = new SparkFfTrainer.Options(2, 1, -1, SparkFfTrainer.OptimizerState.PER_WORKER);
+        String full = tmp.resolve("full").toString();
+        TrainJob.run(spark, st, CFG, new TrainJob.Options(data.toString(), full, null, 2, so, false, false), (r, s) -> { }, w -> { });
+        String cut = tmp.resolve("cut").toString();
+        TrainJob.run(spark, st, CFG, new TrainJob.Options(data.toString(), cut, null, 2, so, false, false), (r, s) -> { }, w -> { });
+        Path ck = Path.of(cut + ".run", "checkpoints");
+        List<String> rounds;
+        try (Stream<Path> s = Files.list(ck)) {
+            rounds = s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        for (String r : rounds) {
+            JsonNode cj = SchemaCheck.json(ck.resolve(r).resolve("checkpoint.json"));
+            assertEquals(List.of(), SchemaCheck.violations(SchemaCheck.schema("checkpoint.schema.json"), cj), r);
+            assertEquals(2, cj.path("optimizerStates").asInt());
+            assertEquals(4L * (cj.path("firstMomentCount").asLong() + cj.path("secondMomentCount").asLong()) + 8L * 2 * 2,
+                    Files.size(ck.resolve(r).resolve("optimizer.bin")));
+            if (r.compareTo("round-00000002") > 0) {
+                deleteTree(ck.resolve(r));
+            }
+        }
+        deleteTree(Path.of(cut));
+        org.ffspark.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(org.ffspark.config.ConfigException.class,
+                () -> TrainJob.run(spark, st, CFG, new TrainJob.Options(data.toString(), cut, null, 2, new SparkFfTrainer.Options(2, 1, -1),
+                        true, false), (r, s) -> { }, w -> { }));
+        assertTrue(e.getMessage().startsWith("--optimizer-state: the checkpoint of round 3") && e.getMessage().contains("holds 2 optimizer state(s)")
+                && e.getMessage().contains("needs 1 (AVERAGED, 2 partitions)"), e.getMessage());
+        TrainJob.run(spark, st, CFG, new TrainJob.Options(data.toString(), cut, null, 2, so, true, false), (r, s) -> { }, w -> { });
+        assertArrayEquals(ModelStore.read(st, full).model().params(), ModelStore.read(st, cut).model().params());
+        JsonNode run = SchemaCheck.json(Path.of(cut, "run.json"));
+        assertEquals(List.of(), SchemaCheck.violations(SchemaCheck.schema("run.schema.json"), run));
+        assertEquals("PER_WORKER", run.path("spark").path("optimizerState").asText());
     }
 
     @Test
