@@ -24,15 +24,26 @@ import org.ffspark.config.TrainConfig;
  * in the one-hot, and their norms are equal, so one GEMM of the images serves both halves (and the weight
  * gradient is one GEMM over B rows, plus two row updates per example). That halves the first layer's cost.
  *
- * <p>Determinism across thread counts: a batch is always split into {@value #CHUNKS} fixed chunks whose
- * gradients are summed in chunk order, with single-threaded BLAS inside each chunk. With {@code threads = 2} the
- * chunks run concurrently, with 1 one after the other; the parameters come out bit-identical either way.
+ * <p>A step has two phases with fixed work splits, each run by two threads or, with {@code threads = 1}, one
+ * after the other; every result is computed the same way either way, so the parameters come out bit-identical.
+ * <ol>
+ *   <li>Forward ({@value #CHUNKS} row chunks of the batch): each chunk runs its examples through all layers
+ *       and writes every trained layer's input rows and {@code ∂loss/∂z} rows into shared per-layer buffers.</li>
+ *   <li>Gradient and update (two halves of each weight matrix's rows): one GEMM per half over all rows of the
+ *       batch writes {@code ∂W} straight into a native gradient buffer in parameter layout; the optimizer then
+ *       streams it through a small heap block and writes the updated weights to the GEMMs' native mirror in the
+ *       same pass. No per-chunk gradient copies, no summing of partial gradients.</li>
+ * </ol>
  *
  * <p>All buffers are allocated once for {@code maxBatch}. Not thread safe: one caller at a time.
  */
 public final class FfTrainer implements AutoCloseable {
-    /** Fixed number of gradient chunks per batch; part of the numerical definition of a step. */
+    /** Fixed number of forward row chunks per batch and of row halves per weight gradient. */
     public static final int CHUNKS = 2;
+    /** Floats moved from the native gradient to the heap per optimizer block (stays in cache for the update). */
+    private static final int BLOCK = 2048;
+    private static final int D = FfConfig.INPUT_SIZE;
+    private static final int LABELS = 10;
 
     private final FfModel model;
     private final FfLayout layout;
@@ -40,7 +51,18 @@ public final class FfTrainer implements AutoCloseable {
     private final Optimizer optimizer;
     private final NativeWeights weights;
     private final Chunk[] chunks;
-    private float[] grad;           // allocated on first use of computeGradients
+    private final Half[] halves;
+    /** Per layer: its input rows (layer 0: images [B, 784]; others: normalised activities [2B, in]), chunk 0 first. */
+    private final NativeFloats[] inputs;
+    /** Per layer: ∂loss/∂z rows (layer 0: the combined rows e [B, n0]; others [2B, n]), chunk 0 first. */
+    private final NativeFloats[] deltas;
+    /** ∂loss/∂W of every layer in parameter layout (bias entries unused). */
+    private final NativeFloats gradN;
+    /**
+     * The gradient in parameter layout on the heap, filled block by block from {@link #gradN} just before the
+     * optimizer reads it (so it stays in cache); also what {@link #computeGradients} returns.
+     */
+    private final float[] grad;
     private final ExecutorService pool;
 
     /**
@@ -52,10 +74,22 @@ public final class FfTrainer implements AutoCloseable {
         this.maxBatch = maxBatch;
         this.optimizer = new Optimizer(train, layout);
         this.weights = new NativeWeights(model);
+        int layers = layout.layers();
+        this.inputs = new NativeFloats[layers];
+        this.deltas = new NativeFloats[layers];
+        for (int l = 0; l < layers; l++) {
+            long rows = l == 0 ? maxBatch : 2L * maxBatch;
+            inputs[l] = new NativeFloats(rows * layout.in(l));
+            deltas[l] = new NativeFloats(rows * layout.out(l));
+        }
+        this.gradN = new NativeFloats(layout.size());
+        this.grad = new float[layout.size()];
         int perChunk = (maxBatch + CHUNKS - 1) / CHUNKS;
         this.chunks = new Chunk[CHUNKS];
+        this.halves = new Half[CHUNKS];
         for (int i = 0; i < CHUNKS; i++) {
             chunks[i] = new Chunk(perChunk);
+            halves[i] = new Half(i);
         }
         this.pool = threads > 1 ? Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "ffspark-chunk");
@@ -78,25 +112,10 @@ public final class FfTrainer implements AutoCloseable {
      */
     public void step(float[] images, int count, int[] pos, int[] neg, int firstLayer, int lastLayer, float lr,
                      LayerStats stats) {
-        gradients(images, count, pos, neg, firstLayer, lastLayer, stats);
-        int from = layout.start(firstLayer);
-        int to = layout.end(lastLayer);
-        int mid = from + (to - from) / 2;
-        // Element-wise, so splitting the range across threads cannot change the result. Each thread also
-        // copies its updated range to the native mirror while it is still in cache.
-        parallel(() -> update(from, mid, firstLayer, lastLayer, lr), () -> update(mid, to, firstLayer, lastLayer, lr));
+        forward(images, count, pos, neg, firstLayer, lastLayer, stats);
+        parallel(() -> halves[0].gradientAndUpdate(count, firstLayer, lastLayer, lr, true),
+                 () -> halves[1].gradientAndUpdate(count, firstLayer, lastLayer, lr, true));
         optimizer.countStep(firstLayer, lastLayer);
-    }
-
-    private void update(int from, int to, int firstLayer, int lastLayer, float lr) {
-        for (int l = firstLayer; l <= lastLayer; l++) {
-            int a = Math.max(from, layout.start(l));
-            int b = Math.min(to, layout.end(l));
-            if (a < b) {
-                optimizer.updateInPlace(model.params(), chunks[0].grad, chunks[1].grad, a, b, l, lr);
-            }
-        }
-        weights.sync(from, to);
     }
 
     /** Call after the model's parameter buffer was replaced from outside (e.g. averaged parameters). */
@@ -112,20 +131,13 @@ public final class FfTrainer implements AutoCloseable {
      */
     public float[] computeGradients(float[] images, int count, int[] pos, int[] neg, int firstLayer, int lastLayer,
                                     LayerStats stats) {
-        gradients(images, count, pos, neg, firstLayer, lastLayer, stats);
-        if (grad == null) {
-            grad = new float[layout.size()];
-        }
-        float[] g0 = chunks[0].grad;
-        float[] g1 = chunks[1].grad;
-        for (int i = layout.start(firstLayer); i < layout.end(lastLayer); i++) {
-            grad[i] = g0[i] + g1[i];
-        }
+        forward(images, count, pos, neg, firstLayer, lastLayer, stats);
+        parallel(() -> halves[0].gradientAndUpdate(count, firstLayer, lastLayer, 0f, false),
+                 () -> halves[1].gradientAndUpdate(count, firstLayer, lastLayer, 0f, false));
         return grad;
     }
 
-    private void gradients(float[] images, int count, int[] pos, int[] neg, int firstLayer, int lastLayer,
-                           LayerStats stats) {
+    private void forward(float[] images, int count, int[] pos, int[] neg, int firstLayer, int lastLayer, LayerStats stats) {
         if (count < 1 || count > maxBatch) {
             throw new IllegalArgumentException("batch of " + count + " examples; this trainer holds 1.." + maxBatch);
         }
@@ -180,19 +192,91 @@ public final class FfTrainer implements AutoCloseable {
             pool.shutdownNow();
         }
         weights.close();
+        gradN.close();
+        for (int l = 0; l < inputs.length; l++) {
+            inputs[l].close();
+            deltas[l].close();
+        }
         for (Chunk c : chunks) {
             c.close();
         }
     }
 
-    /** The buffers and the computation for one chunk of a batch. */
+    /**
+     * Phase 2 for one half of every weight matrix's rows (half 0: rows {@code [0, in/2)}, half 1 the rest) and,
+     * for half 1, the biases.
+     */
+    private final class Half {
+        private final int index;
+
+        Half(int index) {
+            this.index = index;
+        }
+
+        int rowFrom(int l) {
+            return index == 0 ? 0 : layout.in(l) / 2;
+        }
+
+        int rowTo(int l) {
+            return index == 0 ? layout.in(l) / 2 : layout.in(l);
+        }
+
+        /**
+         * {@code ∂W} of this half's rows for each trained layer (one GEMM over all rows of the batch), plus the label
+         * rows' and biases' sums over chunks, into {@link #grad}; then, when {@code update}, the optimizer update
+         * and the native mirror, block by block while the gradient is still in cache.
+         */
+        void gradientAndUpdate(int count, int firstLayer, int lastLayer, float lr, boolean update) {
+            final float[] p = model.params();
+            for (int l = firstLayer; l <= lastLayer; l++) {
+                int in = layout.in(l);
+                int n = layout.out(l);
+                int r0 = rowFrom(l);
+                int r1 = rowTo(l);
+                int wOff = layout.weightOffset(l);
+                if (r1 > r0) {
+                    int k = l == 0 ? count : 2 * count;
+                    Gemm.sgemm(true, false, r1 - r0, n, k, inputs[l], r0, in, deltas[l], 0, n, 0f, gradN, wOff + (long) r0 * n, n);
+                }
+                int labelEnd = l == 0 ? wOff + LABELS * n : wOff;
+                for (int s = wOff + r0 * n; s < wOff + r1 * n; s += BLOCK) {
+                    int e = Math.min(wOff + r1 * n, s + BLOCK);
+                    gradN.get(s, grad, s, e - s);
+                    // The label pixels' rows of W0: the GEMM saw zeros there; add the one-hot rows of both chunks.
+                    for (int i = s; i < Math.min(e, labelEnd); i++) {
+                        grad[i] += chunks[0].labelGrad[i - wOff] + chunks[1].labelGrad[i - wOff];
+                    }
+                    if (update) {
+                        optimizer.update(p, grad, s, e, l, lr);
+                        weights.sync(s, e);
+                    }
+                }
+                if (index == 1) {
+                    int bOff = layout.biasOffset(l);
+                    float[] g0 = chunks[0].biasGrad[l];
+                    float[] g1 = chunks[1].biasGrad[l];
+                    for (int j = 0; j < n; j++) {
+                        grad[bOff + j] = g0[j] + g1[j];
+                    }
+                    if (update) {
+                        optimizer.update(p, grad, bOff, bOff + n, l, lr);
+                        weights.sync(bOff, bOff + n);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The buffers and the forward computation for one chunk of a batch. */
     private final class Chunk implements AutoCloseable {
-        private static final int D = FfConfig.INPUT_SIZE;
         private final NormKind norm;
         private final GoodnessKind goodness;
         private final float theta;
-        final float[] grad;
         final LayerStats stats;
+        /** Per layer: this chunk's part of ∂b (batch-normalised). */
+        final float[][] biasGrad;
+        /** This chunk's part of ∂W0's label rows [10, n0]. */
+        final float[] labelGrad;
         private final float[] x;        // [b, 784] images, label pixels zero
         private final float[] inv0;     // [b] input normalisation multipliers
         private final int[] rowLabels;  // [2b] pos labels then neg labels
@@ -202,25 +286,21 @@ public final class FfTrainer implements AutoCloseable {
         private final float[] e;        // [b, n0] first-layer combined gradient rows
         private final float[] sumSq;    // [2b]
         private final float[] coef;     // [2b]
-        private final NativeFloats xN;
-        private final NativeFloats uN;
         private final NativeFloats zN;
-        private final NativeFloats dzN;
-        private final NativeFloats gN;
 
         Chunk(int maxRows) {
             FfConfig cfg = model.config();
             norm = cfg.norm();
             goodness = cfg.goodness();
             theta = cfg.threshold();
-            grad = new float[layout.size()];
             stats = new LayerStats(layout.layers());
+            biasGrad = new float[layout.layers()][];
+            for (int l = 0; l < layout.layers(); l++) {
+                biasGrad[l] = new float[layout.out(l)];
+            }
             int w = cfg.maxWidth();
             int n0 = layout.out(0);
-            long maxLayerWeights = 0;
-            for (int l = 0; l < layout.layers(); l++) {
-                maxLayerWeights = Math.max(maxLayerWeights, layout.macs(l));
-            }
+            labelGrad = new float[LABELS * n0];
             x = new float[maxRows * D];
             inv0 = new float[maxRows];
             rowLabels = new int[2 * maxRows];
@@ -230,27 +310,27 @@ public final class FfTrainer implements AutoCloseable {
             e = new float[maxRows * n0];
             sumSq = new float[2 * maxRows];
             coef = new float[2 * maxRows];
-            xN = new NativeFloats((long) maxRows * D);
-            uN = new NativeFloats(2L * maxRows * w);
             zN = new NativeFloats(2L * maxRows * w);
-            dzN = new NativeFloats(2L * maxRows * w);
-            gN = new NativeFloats(maxLayerWeights);
         }
 
         /**
-         * Gradient of examples {@code [first, first+b)} of the batch into {@link #grad}, normalised by the whole
-         * batch size {@code batch}; an empty chunk writes zeros.
+         * Forward pass of examples {@code [first, first+b)} of the batch; writes their rows of {@link #inputs} and
+         * {@link #deltas} (at row {@code first}, or {@code 2·first} for two-row-per-example layers) and this chunk's
+         * bias and label-row gradients, normalised by the whole batch size {@code batch}.
          */
         void run(float[] images, int first, int b, int batch, int[] pos, int[] neg, int firstLayer, int lastLayer) {
             stats.clear();
+            java.util.Arrays.fill(labelGrad, 0f);
+            for (float[] g : biasGrad) {
+                java.util.Arrays.fill(g, 0f);
+            }
             if (b == 0) {
-                java.util.Arrays.fill(grad, layout.start(firstLayer), layout.end(lastLayer), 0f);
                 return;
             }
             final int rows = 2 * b;
             final float[] p = model.params();
             LayerMath.loadImages(images, first, b, x, inv0, norm);
-            xN.put(0, x, 0, b * D);
+            inputs[0].put((long) first * D, x, 0, b * D);
             for (int r = 0; r < b; r++) {
                 rowLabels[r] = pos[first + r];
                 rowLabels[b + r] = neg[first + r];
@@ -259,30 +339,26 @@ public final class FfTrainer implements AutoCloseable {
                 int in = layout.in(l);
                 int n = layout.out(l);
                 if (l == 0) {
-                    Gemm.sgemm(false, false, b, n, D, xN, 0, D, weights.buffer(), layout.weightOffset(0), n, 0f, zN, 0, n);
+                    Gemm.sgemm(false, false, b, n, D, inputs[0], (long) first * D, D, weights.buffer(), layout.weightOffset(0), n, 0f, zN, 0, n);
                     zN.get(0, zImg, 0, b * n);
                     LayerMath.firstLayer(zImg, b, rowLabels, rows, inv0, p, layout.weightOffset(0), layout.biasOffset(0), n, h, sumSq);
                 } else {
-                    Gemm.sgemm(false, false, rows, n, in, uN, 0, in, weights.buffer(), layout.weightOffset(l), n, 0f, zN, 0, n);
+                    Gemm.sgemm(false, false, rows, n, in, inputs[l], 2L * first * in, in, weights.buffer(), layout.weightOffset(l), n, 0f, zN, 0, n);
                     zN.get(0, h, 0, rows * n);
                     LayerMath.biasRelu(h, rows, n, p, layout.biasOffset(l), h, sumSq);
                 }
-                boolean feedsNext = l < lastLayer;
-                if (feedsNext) {
+                if (l < lastLayer) {
                     LayerMath.normalise(h, rows, n, sumSq, norm, u);
+                    inputs[l + 1].put(2L * first * n, u, 0, rows * n);
                 }
                 if (l >= firstLayer) {
-                    backward(l, b, batch, rows, first, pos, neg);
-                }
-                if (feedsNext) {
-                    uN.put(0, u, 0, rows * n);
+                    delta(l, b, batch, rows, first, pos, neg);
                 }
             }
         }
 
-        /** Turns h into dL/dz in place and writes layer l's weight and bias gradients. uN holds layer l's input. */
-        private void backward(int l, int b, int batch, int rows, int first, int[] pos, int[] neg) {
-            final int in = layout.in(l);
+        /** Turns h into dL/dz in place; writes layer l's delta rows, bias gradient and (layer 0) label rows. */
+        private void delta(int l, int b, int batch, int rows, int first, int[] pos, int[] neg) {
             final int n = layout.out(l);
             final double s = goodness.scale(n);
             double lossSum = 0;
@@ -299,18 +375,14 @@ public final class FfTrainer implements AutoCloseable {
             }
             stats.add(l, lossSum, gPos, gNeg, b);
 
-            final int bOff = layout.biasOffset(l);
-            final int wOff = layout.weightOffset(l);
-            for (int j = 0; j < n; j++) {
-                grad[bOff + j] = 0f;
-            }
+            final float[] bg = biasGrad[l];
             for (int r = 0; r < rows; r++) {
                 float c = coef[r];
                 int o = r * n;
                 for (int j = 0; j < n; j++) {
                     float d = h[o + j] * c;
                     h[o + j] = d;
-                    grad[bOff + j] += d;
+                    bg[j] += d;
                 }
             }
             if (l == 0) {
@@ -322,35 +394,22 @@ public final class FfTrainer implements AutoCloseable {
                     for (int j = 0; j < n; j++) {
                         e[op + j] = iv * (h[op + j] + h[on + j]);
                     }
-                }
-                dzN.put(0, e, 0, b * n);
-                Gemm.sgemm(true, false, D, n, b, xN, 0, D, dzN, 0, n, 0f, gN, 0, n);
-                gN.get(0, grad, wOff, D * n);
-                for (int ex = 0; ex < b; ex++) {
-                    float iv = inv0[ex];
-                    int gp = wOff + pos[first + ex] * n;
-                    int gn = wOff + neg[first + ex] * n;
-                    int op = ex * n;
-                    int on = (b + ex) * n;
+                    int gp = pos[first + ex] * n;
+                    int gn = neg[first + ex] * n;
                     for (int j = 0; j < n; j++) {
-                        grad[gp + j] += iv * h[op + j];
-                        grad[gn + j] += iv * h[on + j];
+                        labelGrad[gp + j] += iv * h[op + j];
+                        labelGrad[gn + j] += iv * h[on + j];
                     }
                 }
+                deltas[0].put((long) first * n, e, 0, b * n);
             } else {
-                dzN.put(0, h, 0, rows * n);
-                Gemm.sgemm(true, false, in, n, rows, uN, 0, in, dzN, 0, n, 0f, gN, 0, n);
-                gN.get(0, grad, wOff, in * n);
+                deltas[l].put(2L * first * n, h, 0, rows * n);
             }
         }
 
         @Override
         public void close() {
-            xN.close();
-            uN.close();
             zN.close();
-            dzN.close();
-            gN.close();
         }
     }
 }

@@ -7,7 +7,7 @@ import org.ffspark.config.TrainConfig;
  * Adam or SGD-with-momentum over ranges of the flat parameter buffer. State buffers share the parameter
  * layout, so they can be broadcast, averaged and checkpointed like the parameters. Each layer keeps its own
  * step count (greedy training starts layers at different times). Plain loops over heap arrays: measured here
- * at 0.26 ms per Adam update of 784-500-500, against 5.9 ms for ND4J's fused AdamUpdater op.
+ * at 0.26-0.55 ms per Adam update of 784-500-500, against 5.9 ms for ND4J's fused AdamUpdater op.
  */
 public final class Optimizer {
     private final OptimizerKind kind;
@@ -40,12 +40,13 @@ public final class Optimizer {
     }
 
     /**
-     * Applies one update to {@code params[from, to)} from the gradient {@code g0 + g1} (two chunk gradients,
-     * added element-wise here to save a pass), in place. {@code layer} selects the step count; the update is
-     * step {@code steps[layer] + 1}, so call {@link #countStep} once after all ranges of a step are updated.
-     * Ranges may be updated concurrently from different threads when they do not overlap.
+     * Applies one update to {@code params[from, to)} in place from the gradient {@code g} (same layout as the
+     * parameters). {@code layer} selects the step count; the update is step {@code steps[layer] + 1}, so call
+     * {@link #countStep} once after all ranges of a step are updated. Ranges may be updated concurrently from
+     * different threads when they do not overlap. Every array is indexed by the same {@code i}: with an offset
+     * between them the JIT stops vectorising the loop (measured 5x slower).
      */
-    public void updateInPlace(float[] params, float[] g0, float[] g1, int from, int to, int layer, float lr) {
+    public void update(float[] params, float[] g, int from, int to, int layer, float lr) {
         long t = steps[layer] + 1;
         final float wd = weightDecay;
         if (kind == OptimizerKind.ADAM) {
@@ -59,9 +60,9 @@ public final class Optimizer {
             final float[] m = first;
             final float[] v = second;
             for (int i = from; i < to; i++) {
-                float g = g0[i] + g1[i] + wd * params[i];
-                float mi = b1 * m[i] + c1 * g;
-                float vi = b2 * v[i] + c2 * g * g;
+                float gi = g[i] + wd * params[i];
+                float mi = b1 * m[i] + c1 * gi;
+                float vi = b2 * v[i] + c2 * gi * gi;
                 m[i] = mi;
                 v[i] = vi;
                 params[i] -= stepSize * mi / ((float) Math.sqrt(vi) * invSqrtBc2 + eps);
@@ -70,8 +71,8 @@ public final class Optimizer {
             final float mu = momentum;
             final float[] vel = first;
             for (int i = from; i < to; i++) {
-                float g = g0[i] + g1[i] + wd * params[i];
-                float vi = mu * vel[i] + g;
+                float gi = g[i] + wd * params[i];
+                float vi = mu * vel[i] + gi;
                 vel[i] = vi;
                 params[i] -= lr * vi;
             }

@@ -25,11 +25,9 @@ class OptimizerTest {
         double v = 0;
         double[] grads = {0.3, -0.1, 0.7};
         for (int t = 1; t <= grads.length; t++) {
-            float[] g0 = new float[LAYOUT.size()];
-            float[] g1 = new float[LAYOUT.size()];
-            g0[0] = (float) (grads[t - 1] * 0.25);
-            g1[0] = (float) (grads[t - 1] * 0.75);
-            opt.updateInPlace(p, g0, g1, 0, 1, 0, 0.03f);
+            float[] gs = new float[LAYOUT.size()];
+            gs[0] = (float) grads[t - 1];
+            opt.update(p, gs, 0, 1, 0, 0.03f);
             opt.countStep(0, 0);
             double g = grads[t - 1] + 0.01 * w;
             m = 0.9 * m + 0.1 * g;
@@ -52,7 +50,7 @@ class OptimizerTest {
         for (double gr : grads) {
             float[] g0 = new float[LAYOUT.size()];
             g0[5] = (float) gr;
-            opt.updateInPlace(p, g0, new float[LAYOUT.size()], 0, LAYOUT.size(), 0, 0.1f);
+            opt.update(p, g0, 0, LAYOUT.size(), 0, 0.1f);
             opt.countStep(0, 0);
             vel = 0.9 * vel + gr;
             w -= 0.1 * vel;
