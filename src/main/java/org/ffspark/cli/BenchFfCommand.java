@@ -69,7 +69,7 @@ final class BenchFfCommand implements Callable<Integer> {
                     "ff.norm=" + (wide ? NormKind.RMS : NormKind.L2), "train.epochs=" + Math.max(1, epochs)));
             FfConfig ff = cfg.ff();
             TrainConfig tc = cfg.train();
-            FfBenchmark.Result r = FfBenchmark.run(ff, tc, train, 10, steps, threads);
+            FfBenchmark.Result r = FfBenchmark.run(ff, tc, train, Math.max(50, steps / 4), steps, threads);
             System.out.printf("bench-ff %s batch %d: %.2f ms/step, %.0f examples/s (%.1f s per 60k epoch), GEMM %.3f GFLOP/step, %.1f GFLOP/s achieved;"
                             + " same shapes: Nd4j.gemm %.2f ms -> ratio %.2f, direct OpenBLAS %.2f ms -> ratio %.2f%n",
                     r.layers(), r.batch(), r.stepMs(), r.examplesPerSecond(), 60000 / r.examplesPerSecond(),
