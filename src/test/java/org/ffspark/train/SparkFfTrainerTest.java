@@ -122,15 +122,10 @@ class SparkFfTrainerTest {
         Storage st = Storage.local();
         SparkFfTrainer.Options so = new SparkFfTrainer.Options(2, 1, -1);
         String full = tmp.resolve("full").toString();
-        TrainJob.run(spark, st, CFG, new TrainJob.Options(data.toString(), full, null, 2, so, false, false), (r, s) -> { }, w -> { });
         String cut = tmp.resolve("cut").toString();
-        TrainJob.run(spark, st, CFG, new TrainJob.Options(data.toString(), cut, null, 2, so, false, false), (r, s) -> { }, w -> { });
+        List<String> rounds = trainTwice(spark, data, so, full, cut);
         // Simulate a crash after round 2 (index 1): drop the model and later checkpoints, leave a half-written one and a corrupt one.
         Path ck = Path.of(cut + ".run", "checkpoints");
-        List<String> rounds;
-        try (Stream<Path> s = Files.list(ck)) {
-            rounds = s.map(p -> p.getFileName().toString()).sorted().toList();
-        }
         assertEquals("round-00000000", rounds.get(0));
         assertTrue(rounds.size() >= 4, rounds.toString());
         for (String r : rounds) {
@@ -163,14 +158,9 @@ class SparkFfTrainerTest {
         Storage st = Storage.local();
         SparkFfTrainer.Options so = new SparkFfTrainer.Options(2, 1, -1, SparkFfTrainer.OptimizerState.PER_WORKER);
         String full = tmp.resolve("full").toString();
-        TrainJob.run(spark, st, CFG, new TrainJob.Options(data.toString(), full, null, 2, so, false, false), (r, s) -> { }, w -> { });
         String cut = tmp.resolve("cut").toString();
-        TrainJob.run(spark, st, CFG, new TrainJob.Options(data.toString(), cut, null, 2, so, false, false), (r, s) -> { }, w -> { });
+        List<String> rounds = trainTwice(spark, data, so, full, cut);
         Path ck = Path.of(cut + ".run", "checkpoints");
-        List<String> rounds;
-        try (Stream<Path> s = Files.list(ck)) {
-            rounds = s.map(p -> p.getFileName().toString()).sorted().toList();
-        }
         for (String r : rounds) {
             JsonNode cj = SchemaCheck.json(ck.resolve(r).resolve("checkpoint.json"));
             assertEquals(List.of(), SchemaCheck.violations(SchemaCheck.schema("checkpoint.schema.json"), cj), r);
@@ -231,6 +221,16 @@ class SparkFfTrainerTest {
             assertTrue(Float.isFinite(v));
         }
         assertFalse(Files.exists(Path.of(m2)), "no model");
+    }
+
+    /** Trains the same run into {@code full} and {@code cut}; returns the checkpoint directory names of {@code cut}, sorted. */
+    static List<String> trainTwice(SparkSession spark, Path data, SparkFfTrainer.Options so, String full, String cut) throws Exception {
+        for (String model : List.of(full, cut)) {
+            TrainJob.run(spark, Storage.local(), CFG, new TrainJob.Options(data.toString(), model, null, 2, so, false, false), (r, s) -> { }, w -> { });
+        }
+        try (Stream<Path> s = Files.list(Path.of(cut + ".run", "checkpoints"))) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 
     static void deleteTree(Path p) throws Exception {
