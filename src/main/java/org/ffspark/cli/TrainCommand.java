@@ -52,8 +52,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--run-dir", paramLabel = "DIR", description = "Spark: run directory for checkpoints, metrics.jsonl and run.json (default: <model>.run).")
     String runDir;
 
-    @Option(names = "--resume", description = "Spark: continue from the newest valid checkpoint in the run directory.")
+    @Option(names = "--resume", description = "Spark: continue from the newest valid checkpoint in the run directory (same settings as the interrupted run).")
     boolean resume;
+
+    @Option(names = "--allow-config-change", description = "With --resume: continue although the configuration, partitioning or data differ from the checkpoint's (warns; the result then differs from an uninterrupted run).")
+    boolean allowConfigChange;
 
     @Mixin
     SparkOptions sparkOptions;
@@ -76,6 +79,7 @@ final class TrainCommand implements Callable<Integer> {
         ConfigException.require(checkpointEvery >= 0, "--checkpoint-every", checkpointEvery, "must be >= 0 (0 = never)");
         TrainFfConfig cfg = config.load();
         System.out.println("train: effective config " + cfg.toMap());
+        ConfigException.require(!allowConfigChange || resume, "--allow-config-change", true, "only with --resume");
         if (!local) {
             ConfigException.require(limit == 0, "--limit", limit, "only with --local");
         } else {
@@ -87,7 +91,7 @@ final class TrainCommand implements Callable<Integer> {
             SparkFfTrainer.Options so = new SparkFfTrainer.Options(shards.averagingPeriod, checkpointEvery, -1, optimizerState.mode());
             try (SparkSession spark = Sessions.open("train", sparkOptions.master)) {
                 TrainJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()), cfg,
-                        new TrainJob.Options(data, model, runDir, shards.partitions, so, resume, overwrite, initModel, testEachEpoch),
+                        new TrainJob.Options(data, model, runDir, shards.partitions, so, resume, overwrite, initModel, testEachEpoch, allowConfigChange),
                         (r, s) -> printRound(r), w -> System.err.println("train: warning: " + w));
             }
             System.out.println("train: model written to " + model);

@@ -32,8 +32,11 @@ import org.ffspark.ff.TrainState;
 public final class CheckpointStore {
     public static final String DIR = "checkpoints";
 
-    /** A verified checkpoint: the state after {@code round} and the metric lines written until then. */
-    public record Checkpoint(int round, TrainState state, List<String> metricLines) {}
+    /**
+     * A verified checkpoint: the state after {@code round}, the metric lines written until then, and the settings
+     * the run was started with (empty for checkpoints written before settings were recorded).
+     */
+    public record Checkpoint(int round, TrainState state, List<String> metricLines, java.util.Map<String, String> settings) {}
 
     private final Storage storage;
     private final Path root;
@@ -43,7 +46,12 @@ public final class CheckpointStore {
         this.root = new Path(storage.path(runDir), DIR);
     }
 
-    public void write(int round, TrainState state, FfConfig config, ModelStore.Provenance prov, List<String> metricLines) {
+    /**
+     * Writes the checkpoint after {@code round}. {@code settings}: everything that decides the run's result besides
+     * the state (configuration, partitioning, data checksums), compared when resuming.
+     */
+    public void write(int round, TrainState state, FfConfig config, ModelStore.Provenance prov, List<String> metricLines,
+                      java.util.Map<String, String> settings) {
         Path target = new Path(root, String.format("round-%08d", round));
         try (AtomicOutput out = AtomicOutput.begin(storage, target, prov.runId(), true)) {
             ModelStore.writeInto(storage, new FfModel(config, state.params()), prov, out.dir());
@@ -58,6 +66,8 @@ public final class CheckpointStore {
             j.put("secondMomentCount", state.secondMoment().length);
             j.put("layers", state.stepsBlock());
             j.put("optimizerStates", state.workers());
+            ObjectNode st = j.putObject("settings");
+            settings.forEach(st::put);
             ArrayNode m = j.putArray("metrics");
             metricLines.forEach(m::add);
             storage.writeAll(new Path(out.dir(), "checkpoint.json"), Json.bytes(j));
@@ -120,7 +130,9 @@ public final class CheckpointStore {
         b.asLongBuffer().get(steps);
         List<String> lines = new ArrayList<>();
         j.path("metrics").forEach(n -> lines.add(n.asText()));
-        return new Checkpoint(j.path("round").asInt(), new TrainState(model.params(), first, second, steps, workers), lines);
+        java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+        j.path("settings").fields().forEachRemaining(e -> settings.put(e.getKey(), e.getValue().asText()));
+        return new Checkpoint(j.path("round").asInt(), new TrainState(model.params(), first, second, steps, workers), lines, settings);
     }
 
     static byte[] optimizerBytes(TrainState s) {

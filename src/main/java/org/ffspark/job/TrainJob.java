@@ -40,7 +40,14 @@ import org.ffspark.train.SparkFfTrainer;
 public final class TrainJob {
     /** Job options; {@code partitions} 0 means the cluster's default parallelism. */
     public record Options(String data, String model, String runDir, int partitions, SparkFfTrainer.Options spark,
-                          boolean resume, boolean overwrite, String initModel, boolean testEachEpoch) {
+                          boolean resume, boolean overwrite, String initModel, boolean testEachEpoch,
+                          boolean allowConfigChange) {
+        /** Resuming only with the settings of the interrupted run. */
+        public Options(String data, String model, String runDir, int partitions, SparkFfTrainer.Options spark,
+                       boolean resume, boolean overwrite, String initModel, boolean testEachEpoch) {
+            this(data, model, runDir, partitions, spark, resume, overwrite, initModel, testEachEpoch, false);
+        }
+
         /** Training from the seed's random initialisation. */
         public Options(String data, String model, String runDir, int partitions, SparkFfTrainer.Options spark,
                        boolean resume, boolean overwrite) {
@@ -83,7 +90,9 @@ public final class TrainJob {
             int firstRound = 0;
             List<String> metrics = new ArrayList<>();
             Optional<CheckpointStore.Checkpoint> ck = opt.resume() ? checkpoints.latest(warn) : Optional.empty();
+            Map<String, String> settings = settings(cfg, n, opt.spark(), checksums);
             if (ck.isPresent()) {
+                requireSameSettings(ck.get(), settings, opt.allowConfigChange(), runPath, warn);
                 state = ck.get().state();
                 if (state.workers() != trainer.optimizerStates()) {
                     throw new ConfigException("--optimizer-state: the checkpoint of round " + (ck.get().round() + 1) + " in "
@@ -116,7 +125,7 @@ public final class TrainJob {
                 writeText(storage, metricsPath, metrics, runId);
                 boolean last = report.position().round() == report.rounds() - 1;
                 if (every > 0 && ((report.position().round() + 1) % every == 0 || last)) {
-                    checkpoints.write(report.position().round(), s, cfg.ff(), prov, metrics);
+                    checkpoints.write(report.position().round(), s, cfg.ff(), prov, metrics, settings);
                 }
                 progress.roundDone(report, s);
             });
@@ -134,6 +143,47 @@ public final class TrainJob {
         } finally {
             shards.unpersist(false);
         }
+    }
+
+    /** What decides a run's result besides its state; recorded in every checkpoint and compared on resume. */
+    static Map<String, String> settings(TrainFfConfig cfg, int partitions, SparkFfTrainer.Options so, Map<String, String> checksums) {
+        Map<String, String> m = new java.util.TreeMap<>(cfg.toMap());
+        m.put("spark.partitions", Integer.toString(partitions));
+        m.put("spark.averaging-period-batches", Integer.toString(so.averagingPeriodBatches()));
+        m.put("spark.optimizer-state", so.optimizerState().name());
+        checksums.forEach((k, v) -> m.put("data." + k, v));
+        return m;
+    }
+
+    /**
+     * A resumed run must continue with the settings it was started with, or it would not end where the uninterrupted
+     * run ends; {@code allow} (--allow-config-change) turns the refusal into a warning.
+     */
+    static void requireSameSettings(CheckpointStore.Checkpoint ck, Map<String, String> now, boolean allow, Path runPath,
+                                    Consumer<String> warn) {
+        if (ck.settings().isEmpty()) {
+            warn.accept(runPath + ": the checkpoint of round " + (ck.round() + 1) + " does not record its settings; not checked");
+            return;
+        }
+        java.util.Set<String> keys = new java.util.TreeSet<>(ck.settings().keySet());
+        keys.addAll(now.keySet());
+        List<String> diffs = new ArrayList<>();
+        for (String k : keys) {
+            String was = ck.settings().get(k);
+            String is = now.get(k);
+            if (!java.util.Objects.equals(was, is)) {
+                diffs.add(k + " " + was + " -> " + is);
+            }
+        }
+        if (diffs.isEmpty()) {
+            return;
+        }
+        String msg = "the run in " + runPath + " was started with other settings (" + String.join(", ", diffs) + ")";
+        if (!allow) {
+            throw new ConfigException("--resume: " + msg + "; resume with the same settings, or pass --allow-config-change"
+                    + " to continue anyway (the result then differs from an uninterrupted run)");
+        }
+        warn.accept(msg + "; continuing with the new ones (--allow-config-change)");
     }
 
     /** The parameters of an existing model as the starting point; its architecture must be the configured one. */

@@ -175,6 +175,12 @@ class SparkFfTrainerTest {
         org.ffspark.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(org.ffspark.config.ConfigException.class,
                 () -> TrainJob.run(spark, st, CFG, new TrainJob.Options(data.toString(), cut, null, 2, new SparkFfTrainer.Options(2, 1, -1),
                         true, false), (r, s) -> { }, w -> { }));
+        assertTrue(e.getMessage().startsWith("--resume: the run in ") && e.getMessage().contains("(spark.optimizer-state PER_WORKER -> AVERAGED)"),
+                e.getMessage());
+        // Even when config changes are allowed, a state of 2 worker blocks cannot feed an averaged run.
+        e = org.junit.jupiter.api.Assertions.assertThrows(org.ffspark.config.ConfigException.class,
+                () -> TrainJob.run(spark, st, CFG, new TrainJob.Options(data.toString(), cut, null, 2, new SparkFfTrainer.Options(2, 1, -1),
+                        true, false, null, false, true), (r, s) -> { }, w -> { }));
         assertTrue(e.getMessage().startsWith("--optimizer-state: the checkpoint of round 3") && e.getMessage().contains("holds 2 optimizer state(s)")
                 && e.getMessage().contains("needs 1 (AVERAGED, 2 partitions)"), e.getMessage());
         TrainJob.run(spark, st, CFG, new TrainJob.Options(data.toString(), cut, null, 2, so, true, false), (r, s) -> { }, w -> { });
@@ -211,9 +217,17 @@ class SparkFfTrainerTest {
         TrainFfConfig absurd = TrainFfConfig.load(null, List.of("ff.layers=784,16", "train.epochs=2", "train.batch-size=50",
                 "train.learning-rate=1e30"));
         String m2 = tmp.resolve("m2").toString();
-        org.ffspark.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(org.ffspark.config.ConfigException.class,
+        // A resume refuses other settings unless told otherwise, naming each difference.
+        org.ffspark.config.ConfigException refused = org.junit.jupiter.api.Assertions.assertThrows(org.ffspark.config.ConfigException.class,
                 () -> TrainJob.run(SparkTests.session(), Storage.local(), absurd, new TrainJob.Options(data.toString(), m2, runDir, 2, so,
                         true, false), (r, s) -> { }, w -> { }));
+        assertTrue(refused.getMessage().contains("train.epochs 1 -> 2") && refused.getMessage().contains("train.learning-rate 0.03 -> 1.0E30")
+                && refused.getMessage().contains("--allow-config-change"), refused.getMessage());
+        List<String> warnings = new ArrayList<>();
+        org.ffspark.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(org.ffspark.config.ConfigException.class,
+                () -> TrainJob.run(SparkTests.session(), Storage.local(), absurd, new TrainJob.Options(data.toString(), m2, runDir, 2, so,
+                        true, false, null, false, true), (r, s) -> { }, warnings::add));
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("other settings") && w.contains("--allow-config-change")), warnings.toString());
         assertTrue(e.getMessage().startsWith("train.learning-rate: training diverged at round " + (lastGood + 2)), e.getMessage());
         org.ffspark.io.CheckpointStore.Checkpoint kept = store.latest(w -> { throw new AssertionError(w); }).orElseThrow();
         assertEquals(lastGood, kept.round(), "no checkpoint after the last good round");
