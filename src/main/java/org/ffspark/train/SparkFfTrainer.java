@@ -133,7 +133,7 @@ public final class SparkFfTrainer {
             long t1 = System.nanoTime();
             RoundResult result = round(bc, pos);
             long t2 = System.nanoTime();
-            state = average(result, state);
+            state = average(result, state, options.optimizerState() == OptimizerState.PER_WORKER);
             bc.destroy(false);
             long t3 = System.nanoTime();
             LayerStats stats = new LayerStats(ff.hiddenLayers());
@@ -205,9 +205,8 @@ public final class SparkFfTrainer {
      * the same way (step counts: the maximum); per-worker states are each partition's own, unchanged for a
      * partition that ran no batch.
      */
-    static TrainState average(RoundResult r, TrainState before) {
+    static TrainState average(RoundResult r, TrainState before, boolean perWorker) {
         int contributors = 0;
-        boolean perWorker = before.workers() > 1 || r.own[0] != null;
         int layers = before.stepsBlock();
         long[] steps = before.steps().clone();
         for (int p = 0; p < r.batches.length; p++) {
