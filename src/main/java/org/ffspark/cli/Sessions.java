@@ -3,6 +3,7 @@ package org.ffspark.cli;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.ffspark.train.FfKryoRegistrator;
+import org.ffspark.train.SparkFfTrainer;
 
 /**
  * Opens the SparkSession for a job. The master comes from spark-submit ({@code spark.master}), else
@@ -29,6 +30,7 @@ final class Sessions {
                 conf.set("spark.kryo.registrator", current.isEmpty() ? registrator : current + "," + registrator);
             }
         }
+        SparkFfTrainer.withDefaults(conf);
         return SparkSession.builder().config(conf).getOrCreate();
     }
 }

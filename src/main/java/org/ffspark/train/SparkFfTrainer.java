@@ -29,6 +29,20 @@ import org.ffspark.ff.TrainState;
  * {@code [j·period, (j+1)·period)}.
  */
 public final class SparkFfTrainer {
+    /**
+     * Spark settings the trainer wants unless the user set them: task results up to 128 MB (Spark caps it at
+     * spark.rpc.message.maxSize) travel inline with the task status instead of through the block manager; measured
+     * with jobs/bench-train (784-500-500, 2 partitions, period 10): aggregate and scheduling 2.2 s -> 1.5-1.7 s over
+     * 14 rounds, 6-15% more examples/s.
+     */
+    public static final java.util.Map<String, String> SPARK_DEFAULTS = java.util.Map.of("spark.task.maxDirectResultSize", "128m");
+
+    /** Sets {@link #SPARK_DEFAULTS} on {@code conf} where it has no value. */
+    public static org.apache.spark.SparkConf withDefaults(org.apache.spark.SparkConf conf) {
+        SPARK_DEFAULTS.forEach(conf::setIfMissing);
+        return conf;
+    }
+
     /** What happens to the optimizer state (Adam's moments, SGD's velocity, step counts) at an averaging round. */
     public enum OptimizerState {
         /** Averaged over the workers like the parameters, and broadcast back. */

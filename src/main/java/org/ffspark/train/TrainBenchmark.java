@@ -89,6 +89,6 @@ public final class TrainBenchmark {
         if (master.startsWith("local-cluster")) {
             conf.set("spark.executor.extraClassPath", executorClassPath).set("spark.executor.memory", "2g");
         }
-        return SparkSession.builder().config(conf).getOrCreate();
+        return SparkSession.builder().config(SparkFfTrainer.withDefaults(conf)).getOrCreate();
     }
 }

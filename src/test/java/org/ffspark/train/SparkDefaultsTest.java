@@ -1,0 +1,16 @@
+package org.ffspark.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.apache.spark.SparkConf;
+import org.junit.jupiter.api.Test;
+
+class SparkDefaultsTest {
+    @Test
+    void taskResultsTravelInlineUnlessTheUserChoseOtherwise() {
+        SparkConf unset = SparkFfTrainer.withDefaults(new SparkConf(false));
+        assertEquals("128m", unset.get("spark.task.maxDirectResultSize"));
+        SparkConf chosen = SparkFfTrainer.withDefaults(new SparkConf(false).set("spark.task.maxDirectResultSize", "4m"));
+        assertEquals("4m", chosen.get("spark.task.maxDirectResultSize"));
+    }
+}
