@@ -263,6 +263,12 @@ class BadInputTest {
     }
 
     @Test
+    void allowConfigChangeWithoutResume() {
+        refused(Main.BAD_CONFIG, List.of("--allow-config-change = true", "only with --resume"),
+                "train", "--data", TestData.mnistDir().toString(), "--model", out.toString(), "--allow-config-change");
+    }
+
+    @Test
     void unknownKeyInAConfigFileNamesTheFile() throws IOException {
         Path conf = tmp.resolve("bad.properties");
         Files.writeString(conf, "ff.layers = 784,64,64\ntrain.epocs = 5\n");
