@@ -48,8 +48,7 @@ final class RetrainCommand implements Callable<Integer> {
     ShardOptions shards;
 
     @Mixin
-    OptimizerStateOption optimizerState;
-
+    AveragingOptions averaging;
 
     @Option(names = "--checkpoint-every", paramLabel = "ROUNDS", defaultValue = "50", description = "Checkpoint every N rounds (default ${DEFAULT-VALUE}).")
     int checkpointEvery;
@@ -71,7 +70,7 @@ final class RetrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         shards.validate();
-        optimizerState.mode();
+        averaging.validate();
         ConfigException.require(checkpointEvery >= 0, "--checkpoint-every", checkpointEvery, "must be >= 0 (0 = never)");
         ConfigException.require(lockStaleAfter > 0, "--lock-stale-after", lockStaleAfter, "must be > 0 seconds");
         List<SaliencyMethod> methods = new ArrayList<>();
@@ -83,7 +82,7 @@ final class RetrainCommand implements Callable<Integer> {
             }
         }
         TrainFfConfig cfg = config.load();
-        SparkFfTrainer.Options so = new SparkFfTrainer.Options(shards.averagingPeriod, checkpointEvery, -1, optimizerState.mode());
+        SparkFfTrainer.Options so = averaging.options(shards.averagingPeriod, checkpointEvery);
         try (SparkSession spark = Sessions.open("retrain", sparkOptions.master)) {
             RetrainJob.Result r = RetrainJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()), cfg,
                     new RetrainJob.Options(registry, data, saliencyData, fresh, tolerance, shards.partitions, so, reportLimit, methods,

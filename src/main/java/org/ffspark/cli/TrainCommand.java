@@ -43,8 +43,7 @@ final class TrainCommand implements Callable<Integer> {
     ShardOptions shards;
 
     @Mixin
-    OptimizerStateOption optimizerState;
-
+    AveragingOptions averaging;
 
     @Option(names = "--checkpoint-every", paramLabel = "ROUNDS", defaultValue = "50", description = "Spark: checkpoint every N averaging rounds and after the last; 0 = never (default ${DEFAULT-VALUE}).")
     int checkpointEvery;
@@ -75,7 +74,7 @@ final class TrainCommand implements Callable<Integer> {
         ConfigException.require(threads == 1 || threads == 2, "--threads", threads, "must be 1 or 2");
         ConfigException.require(limit >= 0, "--limit", limit, "must be >= 0");
         shards.validate();
-        optimizerState.mode();
+        averaging.validate();
         ConfigException.require(checkpointEvery >= 0, "--checkpoint-every", checkpointEvery, "must be >= 0 (0 = never)");
         TrainFfConfig cfg = config.load();
         System.out.println("train: effective config " + cfg.toMap());
@@ -84,11 +83,10 @@ final class TrainCommand implements Callable<Integer> {
             ConfigException.require(limit == 0, "--limit", limit, "only with --local");
         } else {
             ConfigException.require(initModel == null, "--init-model", initModel, "only without --local (the Spark trainer)");
-            ConfigException.require(optimizerState.mode() == SparkFfTrainer.OptimizerState.AVERAGED, "--optimizer-state",
-                    optimizerState.value, "only without --local (one JVM has one optimizer state)");
+            averaging.requireDefaultsForLocal();
         }
         if (!local) {
-            SparkFfTrainer.Options so = new SparkFfTrainer.Options(shards.averagingPeriod, checkpointEvery, -1, optimizerState.mode());
+            SparkFfTrainer.Options so = averaging.options(shards.averagingPeriod, checkpointEvery);
             try (SparkSession spark = Sessions.open("train", sparkOptions.master)) {
                 TrainJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()), cfg,
                         new TrainJob.Options(data, model, runDir, shards.partitions, so, resume, overwrite, initModel, testEachEpoch, allowConfigChange),

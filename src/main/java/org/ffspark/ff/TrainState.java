@@ -11,9 +11,14 @@ import java.io.Serializable;
  * across Spark workers), or one per worker when every worker keeps its own. The moments then hold
  * {@code workers} consecutive blocks of the parameter length, and {@code steps} {@code workers} blocks of the
  * layer count; block {@code w} belongs to worker (partition) {@code w}.
+ *
+ * <p>{@code blockVelocity} is the driver's block momentum (BMUF) in parameter layout, or empty when averaging
+ * without it. Only the driver and checkpoints use it; workers never read it ({@link #forWorkers()}).
  */
-public record TrainState(float[] params, float[] firstMoment, float[] secondMoment, long[] steps, int workers)
-        implements Serializable {
+public record TrainState(float[] params, float[] firstMoment, float[] secondMoment, long[] steps, int workers,
+                         float[] blockVelocity) implements Serializable {
+
+    private static final float[] NONE = new float[0];
 
     public TrainState {
         if (workers < 1 || firstMoment.length % workers != 0 || secondMoment.length % workers != 0
@@ -21,11 +26,30 @@ public record TrainState(float[] params, float[] firstMoment, float[] secondMome
             throw new IllegalArgumentException("optimizer state of sizes " + firstMoment.length + "/" + secondMoment.length
                     + "/" + steps.length + " does not split into " + workers + " workers");
         }
+        if (blockVelocity.length != 0 && blockVelocity.length != params.length) {
+            throw new IllegalArgumentException("block velocity of " + blockVelocity.length + " floats for "
+                    + params.length + " parameters");
+        }
     }
 
-    /** A state with one shared optimizer state. */
+    /** A state without block momentum. */
+    public TrainState(float[] params, float[] firstMoment, float[] secondMoment, long[] steps, int workers) {
+        this(params, firstMoment, secondMoment, steps, workers, NONE);
+    }
+
+    /** A state with one shared optimizer state and no block momentum. */
     public TrainState(float[] params, float[] firstMoment, float[] secondMoment, long[] steps) {
         this(params, firstMoment, secondMoment, steps, 1);
+    }
+
+    /** This state with a zero block velocity (the start of a run with block momentum). */
+    public TrainState withZeroVelocity() {
+        return new TrainState(params, firstMoment, secondMoment, steps, workers, new float[params.length]);
+    }
+
+    /** What the workers need: this state without the block velocity (shares the arrays). */
+    public TrainState forWorkers() {
+        return blockVelocity.length == 0 ? this : new TrainState(params, firstMoment, secondMoment, steps, workers);
     }
 
     /** A fresh run: initial parameters and zero optimizer state. */
@@ -39,7 +63,7 @@ public record TrainState(float[] params, float[] firstMoment, float[] secondMome
         if (workers != 1) {
             throw new IllegalStateException("already " + workers + " worker states");
         }
-        return new TrainState(params, repeat(firstMoment, n), repeat(secondMoment, n), repeat(steps, n), n);
+        return new TrainState(params, repeat(firstMoment, n), repeat(secondMoment, n), repeat(steps, n), n, blockVelocity);
     }
 
     /** Length of one worker's first-moment block (the parameter count, or 0 for optimizers without one). */

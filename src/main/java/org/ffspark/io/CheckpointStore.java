@@ -24,7 +24,7 @@ import org.ffspark.ff.TrainState;
  * Training checkpoints in {@code <runDir>/checkpoints/round-NNNNNNNN/}: the model (as {@link ModelStore}), the
  * optimizer state ({@code optimizer.bin}: first then second moments as little-endian float32, then the per-layer
  * step counts as little-endian int64; with per-worker optimizer state, each of these holds one block per worker in
- * worker order) and {@code checkpoint.json} (round, the metrics so far, optimizer checksum, number of optimizer
+ * worker order; then, with block momentum, the block velocity as little-endian float32) and {@code checkpoint.json} (round, the metrics so far, optimizer checksum, number of optimizer
  * states; schema {@code data-schemas/checkpoint.schema.json}).
  * Each is written to a temporary directory and renamed, so a checkpoint either exists whole or not at all; one
  * that fails verification is skipped with a warning when resuming.
@@ -66,6 +66,7 @@ public final class CheckpointStore {
             j.put("secondMomentCount", state.secondMoment().length);
             j.put("layers", state.stepsBlock());
             j.put("optimizerStates", state.workers());
+            j.put("blockVelocityCount", state.blockVelocity().length);
             ObjectNode st = j.putObject("settings");
             settings.forEach(st::put);
             ArrayNode m = j.putArray("metrics");
@@ -118,29 +119,36 @@ public final class CheckpointStore {
         int ns = j.path("secondMomentCount").asInt();
         int workers = j.path("optimizerStates").asInt(1);
         int layers = j.path("layers").asInt() * workers;
-        if (workers < 1 || opt.length != 4L * (nf + ns) + 8L * layers) {
+        int nv = j.path("blockVelocityCount").asInt(0);
+        if (workers < 1 || nv < 0 || opt.length != 4L * (nf + ns) + 8L * layers + 4L * nv) {
             throw new org.ffspark.data.InputDataException(new Path(dir, "optimizer.bin").toString(), "wrong length " + opt.length);
         }
         ByteBuffer b = ByteBuffer.wrap(opt).order(ByteOrder.LITTLE_ENDIAN);
         float[] first = new float[nf];
         float[] second = new float[ns];
         long[] steps = new long[layers];
+        float[] velocity = new float[nv];
         b.asFloatBuffer().get(first).get(second);
         b.position(4 * (nf + ns));
         b.asLongBuffer().get(steps);
+        b.position(4 * (nf + ns) + 8 * layers);
+        b.asFloatBuffer().get(velocity);
         List<String> lines = new ArrayList<>();
         j.path("metrics").forEach(n -> lines.add(n.asText()));
         java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
         j.path("settings").fields().forEachRemaining(e -> settings.put(e.getKey(), e.getValue().asText()));
-        return new Checkpoint(j.path("round").asInt(), new TrainState(model.params(), first, second, steps, workers), lines, settings);
+        return new Checkpoint(j.path("round").asInt(), new TrainState(model.params(), first, second, steps, workers, velocity), lines, settings);
     }
 
     static byte[] optimizerBytes(TrainState s) {
-        ByteBuffer b = ByteBuffer.allocate(4 * (s.firstMoment().length + s.secondMoment().length) + 8 * s.steps().length)
+        int floats = s.firstMoment().length + s.secondMoment().length;
+        ByteBuffer b = ByteBuffer.allocate(4 * floats + 8 * s.steps().length + 4 * s.blockVelocity().length)
                 .order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(s.firstMoment()).put(s.secondMoment());
-        b.position(4 * (s.firstMoment().length + s.secondMoment().length));
+        b.position(4 * floats);
         b.asLongBuffer().put(s.steps());
+        b.position(4 * floats + 8 * s.steps().length);
+        b.asFloatBuffer().put(s.blockVelocity());
         return b.array();
     }
 }

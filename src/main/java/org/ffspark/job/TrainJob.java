@@ -151,9 +151,15 @@ public final class TrainJob {
         m.put("spark.partitions", Integer.toString(partitions));
         m.put("spark.averaging-period-batches", Integer.toString(so.averagingPeriodBatches()));
         m.put("spark.optimizer-state", so.optimizerState().name());
+        m.put("spark.block-momentum", Float.toString(so.blockMomentum()));
+        m.put("spark.block-learning-rate", Float.toString(so.blockLearningRate()));
         checksums.forEach((k, v) -> m.put("data." + k, v));
         return m;
     }
+
+    /** Settings recorded only by later versions, with the value that older checkpoints' runs used. */
+    private static final Map<String, String> LATER_SETTINGS = Map.of(
+            "spark.block-momentum", Float.toString(0f), "spark.block-learning-rate", Float.toString(1f));
 
     /**
      * A resumed run must continue with the settings it was started with, or it would not end where the uninterrupted
@@ -169,7 +175,7 @@ public final class TrainJob {
         keys.addAll(now.keySet());
         List<String> diffs = new ArrayList<>();
         for (String k : keys) {
-            String was = ck.settings().get(k);
+            String was = ck.settings().getOrDefault(k, LATER_SETTINGS.get(k));
             String is = now.get(k);
             if (!java.util.Objects.equals(was, is)) {
                 diffs.add(k + " " + was + " -> " + is);
@@ -254,6 +260,8 @@ public final class TrainJob {
         s.put("partitions", partitions);
         s.put("averagingPeriodBatches", opt.spark().averagingPeriodBatches());
         s.put("optimizerState", opt.spark().optimizerState().name());
+        s.put("blockMomentum", opt.spark().blockMomentum());
+        s.put("blockLearningRate", opt.spark().blockLearningRate());
         s.put("rounds", rounds);
         s.put("checkpointEveryRounds", opt.spark().checkpointEveryRounds());
         s.put("resumed", opt.resume());

@@ -51,11 +51,22 @@ public final class SparkFfTrainer {
         PER_WORKER
     }
 
-    /** Distributed-training options (the learning hyper-parameters are in {@link TrainConfig}). */
+    /**
+     * Distributed-training options (the learning hyper-parameters are in {@link TrainConfig}). {@code blockMomentum}
+     * and {@code blockLearningRate} turn plain averaging into block momentum (BMUF, Chen and Huo 2016): with
+     * {@code θ} the parameters the round started from and {@code a} the workers' average, the driver sets
+     * {@code v ← μ·v + η·(a − θ)} and {@code θ ← θ + v}. {@code μ = 0, η = 1} is plain averaging (and computed as
+     * such, bit for bit).
+     */
     public record Options(int averagingPeriodBatches, int checkpointEveryRounds, int failOnceAtRound,
-                          OptimizerState optimizerState) {
+                          OptimizerState optimizerState, float blockMomentum, float blockLearningRate) {
         public Options(int averagingPeriodBatches, int checkpointEveryRounds, int failOnceAtRound) {
             this(averagingPeriodBatches, checkpointEveryRounds, failOnceAtRound, OptimizerState.AVERAGED);
+        }
+
+        public Options(int averagingPeriodBatches, int checkpointEveryRounds, int failOnceAtRound,
+                       OptimizerState optimizerState) {
+            this(averagingPeriodBatches, checkpointEveryRounds, failOnceAtRound, optimizerState, 0f, 1f);
         }
 
         public Options {
@@ -64,6 +75,15 @@ public final class SparkFfTrainer {
                     averagingPeriodBatches, "must be >= 1");
             org.ffspark.config.ConfigException.require(checkpointEveryRounds >= 0, "spark.checkpoint-every-rounds",
                     checkpointEveryRounds, "must be >= 0 (0 = no checkpoints)");
+            org.ffspark.config.ConfigException.require(blockMomentum >= 0f && blockMomentum < 1f, "spark.block-momentum",
+                    blockMomentum, "must be in [0, 1)");
+            org.ffspark.config.ConfigException.require(blockLearningRate > 0f && blockLearningRate <= 10f,
+                    "spark.block-learning-rate", blockLearningRate, "must be in (0, 10]");
+        }
+
+        /** Whether the driver applies block momentum (anything but plain averaging). */
+        public boolean blockMomentumOn() {
+            return blockMomentum != 0f || blockLearningRate != 1f;
         }
     }
 
@@ -136,6 +156,11 @@ public final class SparkFfTrainer {
             throw new IllegalArgumentException("a state with " + state.workers() + " optimizer states for a run with "
                     + optimizerStates() + " (" + options.optimizerState() + ", " + partitions + " partitions)");
         }
+        if (options.blockMomentumOn() && state.blockVelocity().length == 0) {
+            state = state.withZeroVelocity();
+        } else if (!options.blockMomentumOn() && state.blockVelocity().length != 0) {
+            state = state.forWorkers();
+        }
         long started = System.nanoTime();
         int total = totalRounds();
         for (int r = firstRound; r < total; r++) {
@@ -143,11 +168,15 @@ public final class SparkFfTrainer {
             jsc.setJobGroup("ffspark-train-round-" + r, String.format("FF train: phase %d epoch %d/%d round %d/%d (%d in epoch)",
                     pos.phase(), pos.epoch() + 1, train.epochs(), r + 1, total, pos.indexInEpoch() + 1), false);
             long t0 = System.nanoTime();
-            Broadcast<TrainState> bc = jsc.broadcast(state);
+            TrainState before = state;
+            Broadcast<TrainState> bc = jsc.broadcast(state.forWorkers());
             long t1 = System.nanoTime();
             RoundResult result = round(bc, pos);
             long t2 = System.nanoTime();
             state = average(result, state, options.optimizerState() == OptimizerState.PER_WORKER);
+            if (options.blockMomentumOn()) {
+                state = blockStep(before, state, options.blockMomentum(), options.blockLearningRate());
+            }
             bc.destroy(false);
             long t3 = System.nanoTime();
             LayerStats stats = new LayerStats(ff.hiddenLayers());
@@ -249,7 +278,7 @@ public final class SparkFfTrainer {
         if (!perWorker) {
             float[] first = java.util.Arrays.copyOfRange(sum, np, np + nf);
             float[] second = java.util.Arrays.copyOfRange(sum, np + nf, np + nf + ns);
-            return new TrainState(params, first, second, steps);
+            return new TrainState(params, first, second, steps, 1, before.blockVelocity());
         }
         float[] first = before.firstMoment().clone();
         float[] second = before.secondMoment().clone();
@@ -259,7 +288,30 @@ public final class SparkFfTrainer {
                 System.arraycopy(r.own[p], nf, second, p * ns, ns);
             }
         }
-        return new TrainState(params, first, second, steps, before.workers());
+        return new TrainState(params, first, second, steps, before.workers(), before.blockVelocity());
+    }
+
+    /**
+     * Block momentum: {@code averaged} holds the workers' mean parameters {@code a}; returns it with parameters
+     * {@code θ + v'} and velocity {@code v' = μ·v + η·(a − θ)}, where {@code θ, v} are {@code before}'s. The
+     * optimizer state is {@code averaged}'s. Float arithmetic in index order: deterministic.
+     */
+    static TrainState blockStep(TrainState before, TrainState averaged, float mu, float eta) {
+        if (averaged == before) {
+            return before; // no partition ran a batch
+        }
+        float[] theta = before.params();
+        float[] v = before.blockVelocity();
+        float[] a = averaged.params();
+        float[] params = new float[theta.length];
+        float[] velocity = new float[theta.length];
+        for (int i = 0; i < theta.length; i++) {
+            float vi = mu * v[i] + eta * (a[i] - theta[i]);
+            velocity[i] = vi;
+            params[i] = theta[i] + vi;
+        }
+        return new TrainState(params, averaged.firstMoment(), averaged.secondMoment(), averaged.steps(),
+                averaged.workers(), velocity);
     }
 
     static int vectorLength(TrainState s) {

@@ -263,6 +263,20 @@ class BadInputTest {
     }
 
     @Test
+    void blockMomentumOutOfRange() {
+        refused(Main.BAD_CONFIG, List.of("--block-momentum = 1.0", "must be in [0, 1)"),
+                "train", "--data", TestData.mnistDir().toString(), "--model", out.toString(), "--block-momentum", "1");
+        refused(Main.BAD_CONFIG, List.of("--block-lr = 0.0", "must be in (0, 10]"),
+                "train", "--data", TestData.mnistDir().toString(), "--model", out.toString(), "--block-lr", "0");
+    }
+
+    @Test
+    void blockMomentumWithLocalTraining() {
+        refused(Main.BAD_CONFIG, List.of("--block-momentum/--block-lr = 0.5/1.0", "only without --local"),
+                "train", "--local", "--data", TestData.mnistDir().toString(), "--model", out.toString(), "--block-momentum", "0.5");
+    }
+
+    @Test
     void allowConfigChangeWithoutResume() {
         refused(Main.BAD_CONFIG, List.of("--allow-config-change = true", "only with --resume"),
                 "train", "--data", TestData.mnistDir().toString(), "--model", out.toString(), "--allow-config-change");

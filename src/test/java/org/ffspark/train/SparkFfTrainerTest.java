@@ -190,6 +190,78 @@ class SparkFfTrainerTest {
         assertEquals("PER_WORKER", run.path("spark").path("optimizerState").asText());
     }
 
+    static SparkFfTrainer.Options blockMomentum(int period, int checkpointEvery, int failRound) {
+        return new SparkFfTrainer.Options(period, checkpointEvery, failRound, SparkFfTrainer.OptimizerState.AVERAGED, 0.5f, 0.8f);
+    }
+
+    @Test
+    void blockStepFollowsTheBlockMomentumUpdate() {
+        float[] theta = {1f, -2f, 0.5f, 3f};
+        float[] v = {0.1f, 0f, -0.3f, 2f};
+        float[] a = {1.5f, -2.5f, 0.5f, 2f};
+        TrainState before = new TrainState(theta, new float[4], new float[4], new long[]{3}, 1, v);
+        TrainState averaged = new TrainState(a, new float[]{1, 2, 3, 4}, new float[]{5, 6, 7, 8}, new long[]{5}, 1, v);
+        TrainState next = SparkFfTrainer.blockStep(before, averaged, 0.75f, 0.5f);
+        for (int i = 0; i < 4; i++) {
+            double vi = 0.75 * v[i] + 0.5 * ((double) a[i] - theta[i]);
+            assertEquals(vi, next.blockVelocity()[i], 1e-6);
+            assertEquals(theta[i] + vi, next.params()[i], 1e-6);
+        }
+        assertArrayEquals(averaged.secondMoment(), next.secondMoment());
+        assertArrayEquals(new long[]{5}, next.steps());
+        // A round in which no partition ran a batch changes nothing.
+        assertTrue(SparkFfTrainer.blockStep(before, before, 0.75f, 0.5f) == before);
+    }
+
+    @Test
+    void blockMomentumIsDeterministicSurvivesARetryAndDiffersFromPlainAveraging() {
+        LabeledImages data = TestData.mnistTrain().head(600);
+        TrainState a = run(SparkTests.session(), data, 2, blockMomentum(3, 0, -1));
+        TrainState retried = run(SparkTests.session(), data, 2, blockMomentum(3, 0, 2));
+        assertEquals(a.params().length, a.blockVelocity().length);
+        assertArrayEquals(a.params(), retried.params());
+        assertArrayEquals(a.blockVelocity(), retried.blockVelocity());
+        float[] plain = spark(SparkTests.session(), data, 2, 3, -1);
+        assertFalse(java.util.Arrays.equals(plain, a.params()), "block momentum changes the update");
+        // mu = 0, eta = 1 is plain averaging bit for bit, and carries no velocity.
+        TrainState zero = run(SparkTests.session(), data, 2, new SparkFfTrainer.Options(3, 0, -1, SparkFfTrainer.OptimizerState.AVERAGED, 0f, 1f));
+        assertArrayEquals(plain, zero.params());
+        assertEquals(0, zero.blockVelocity().length);
+    }
+
+    @Test
+    void blockMomentumResumesExactlyFromTheCheckpointedVelocity(@TempDir Path tmp) throws Exception {
+        Path data = TestData.writeMnistSlice(tmp.resolve("idx"), 400, 10);
+        SparkSession spark = SparkTests.session();
+        Storage st = Storage.local();
+        SparkFfTrainer.Options so = blockMomentum(2, 1, -1);
+        String full = tmp.resolve("full").toString();
+        String cut = tmp.resolve("cut").toString();
+        List<String> rounds = trainTwice(spark, data, so, full, cut);
+        Path ck = Path.of(cut + ".run", "checkpoints");
+        for (String r : rounds) {
+            JsonNode cj = SchemaCheck.json(ck.resolve(r).resolve("checkpoint.json"));
+            assertEquals(List.of(), SchemaCheck.violations(SchemaCheck.schema("checkpoint.schema.json"), cj), r);
+            long nv = cj.path("blockVelocityCount").asLong();
+            assertEquals(ModelStore.read(st, full).model().params().length, nv);
+            assertEquals(4L * (cj.path("firstMomentCount").asLong() + cj.path("secondMomentCount").asLong() + nv) + 8L * 2,
+                    Files.size(ck.resolve(r).resolve("optimizer.bin")));
+            if (r.compareTo("round-00000002") > 0) {
+                deleteTree(ck.resolve(r));
+            }
+        }
+        deleteTree(Path.of(cut));
+        org.ffspark.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(org.ffspark.config.ConfigException.class,
+                () -> TrainJob.run(spark, st, CFG, new TrainJob.Options(data.toString(), cut, null, 2, new SparkFfTrainer.Options(2, 1, -1),
+                        true, false), (r, s) -> { }, w -> { }));
+        assertTrue(e.getMessage().contains("spark.block-learning-rate 0.8 -> 1.0, spark.block-momentum 0.5 -> 0.0"), e.getMessage());
+        TrainJob.run(spark, st, CFG, new TrainJob.Options(data.toString(), cut, null, 2, so, true, false), (r, s) -> { }, w -> { });
+        assertArrayEquals(ModelStore.read(st, full).model().params(), ModelStore.read(st, cut).model().params());
+        JsonNode run = SchemaCheck.json(Path.of(cut, "run.json"));
+        assertEquals(List.of(), SchemaCheck.violations(SchemaCheck.schema("run.schema.json"), run));
+        assertEquals(0.5, run.path("spark").path("blockMomentum").asDouble(), 1e-9);
+    }
+
     @Test
     void divergingDistributedTrainingStopsBeforeWritingAModel(@TempDir Path tmp) {
         Path data = TestData.writeMnistSlice(tmp.resolve("idx"), 200, 10);
