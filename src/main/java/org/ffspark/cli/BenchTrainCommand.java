@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench-train", mixinStandardHelpOptions = true,
         description = {"Benchmark distributed training: examples/s of the single-JVM trainer, Spark local[2] with 2 partitions,",
                 "and local-cluster with 1 and 2 executors (needs SPARK_HOME with a jars/ directory; jobs/bench-train sets it),",
-                "for 784-500-500 and 784-2000x4; prints ratios and the per-round time split; writes JSON to --out."})
+                "for 784-500-500 and 784-2000x4, at one or more averaging periods; prints ratios and the per-round time split;",
+                "writes JSON to --out."})
 final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", defaultValue = "data/mnist", description = "IDX data directory (default ${DEFAULT-VALUE}).")
     String data;
@@ -35,8 +36,9 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "2", description = "Timed epochs after one warm-up (default ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--averaging-period", defaultValue = "10", description = "Minibatches between averages (default ${DEFAULT-VALUE}).")
-    int period;
+    @Option(names = "--averaging-period", split = ",", paramLabel = "BATCHES", defaultValue = "10",
+            description = "Minibatches between averages; a comma-separated list measures each against the same single-JVM run (default ${DEFAULT-VALUE}).")
+    List<Integer> periods;
 
     @Option(names = "--configs", split = ";", defaultValue = "784,500,500;784,2000,2000,2000,2000", description = "Layer sizes, ';'-separated (default ${DEFAULT-VALUE}).")
     List<String> configs;
@@ -53,53 +55,62 @@ final class BenchTrainCommand implements Callable<Integer> {
         String cp = System.getProperty("java.class.path");
         ObjectNode root = Json.object();
         root.put("gitCommit", BuildInfo.gitCommit());
-        root.put("averagingPeriodBatches", period);
+        for (int period : periods) {
+            org.ffspark.config.ConfigException.require(period >= 1, "--averaging-period", period, "must be >= 1");
+        }
+        ArrayNode ps = root.putArray("averagingPeriodBatches");
+        periods.forEach(ps::add);
         ArrayNode results = root.putArray("results");
         for (String layers : configs) {
             boolean wide = layers.contains("2000");
             TrainFfConfig cfg = TrainFfConfig.load(null, List.of("ff.layers=" + layers, "ff.norm=" + (wide ? "RMS" : "L2")));
             LabeledImages set = all.head(wide ? Math.max(1000, examples / 10) : examples);
-            List<TrainBenchmark.Result> rs = new ArrayList<>();
             TrainBenchmark.Result single = TrainBenchmark.local(cfg, set, epochs);
-            rs.add(single);
-            try (SparkSession s = TrainBenchmark.open("local[2]", cp)) {
-                rs.add(TrainBenchmark.spark("Spark local[2], 2 partitions", s, cfg, set, 2, period, epochs));
-            }
-            TrainBenchmark.Result one = null;
-            TrainBenchmark.Result two = null;
-            if (!noCluster) {
-                try (SparkSession s = TrainBenchmark.open("local-cluster[1,1,2560]", cp)) {
-                    one = TrainBenchmark.spark("local-cluster, 1 executor, 2 partitions", s, cfg, set, 2, period, epochs);
-                    rs.add(one);
+            print(layers, single);
+            for (int period : periods) {
+                List<TrainBenchmark.Result> rs = new ArrayList<>();
+                rs.add(single);
+                try (SparkSession s = TrainBenchmark.open("local[2]", cp)) {
+                    rs.add(TrainBenchmark.spark("Spark local[2], 2 partitions", s, cfg, set, 2, period, epochs));
                 }
-                try (SparkSession s = TrainBenchmark.open("local-cluster[2,1,2560]", cp)) {
-                    two = TrainBenchmark.spark("local-cluster, 2 executors, 2 partitions", s, cfg, set, 2, period, epochs);
-                    rs.add(two);
+                TrainBenchmark.Result one = null;
+                TrainBenchmark.Result two = null;
+                if (!noCluster) {
+                    try (SparkSession s = TrainBenchmark.open("local-cluster[1,1,2560]", cp)) {
+                        one = TrainBenchmark.spark("local-cluster, 1 executor, 2 partitions", s, cfg, set, 2, period, epochs);
+                        rs.add(one);
+                    }
+                    try (SparkSession s = TrainBenchmark.open("local-cluster[2,1,2560]", cp)) {
+                        two = TrainBenchmark.spark("local-cluster, 2 executors, 2 partitions", s, cfg, set, 2, period, epochs);
+                        rs.add(two);
+                    }
                 }
-            }
-            ObjectNode o = results.addObject();
-            o.put("layers", layers);
-            o.put("examples", set.count());
-            ArrayNode runs = o.putArray("runs");
-            for (TrainBenchmark.Result r : rs) {
-                System.out.printf("bench-train %s %s: %.0f examples/s (%.1f s; compute %.1f, broadcast %.2f, aggregate+scheduling %.1f over %d rounds)%n",
-                        layers, r.label(), r.examplesPerSecond(), r.seconds(), r.compute(), r.broadcast(), r.aggregate(), r.rounds());
-                ObjectNode ro = runs.addObject();
-                ro.put("label", r.label());
-                ro.put("examplesPerSecond", r.examplesPerSecond());
-                ro.put("seconds", r.seconds());
-                ro.put("computeSeconds", r.compute());
-                ro.put("broadcastSeconds", r.broadcast());
-                ro.put("aggregateSeconds", r.aggregate());
-                ro.put("rounds", r.rounds());
-            }
-            double ratio = rs.get(1).examplesPerSecond() / single.examplesPerSecond();
-            System.out.printf("bench-train %s: Spark local[2]/single JVM = %.2f%n", layers, ratio);
-            o.put("sparkLocal2OverSingleJvm", ratio);
-            if (one != null) {
-                double scale = two.examplesPerSecond() / one.examplesPerSecond();
-                System.out.printf("bench-train %s: 2 executors / 1 executor = %.2f%n", layers, scale);
-                o.put("twoExecutorsOverOne", scale);
+                ObjectNode o = results.addObject();
+                o.put("layers", layers);
+                o.put("examples", set.count());
+                o.put("averagingPeriodBatches", period);
+                ArrayNode runs = o.putArray("runs");
+                for (TrainBenchmark.Result r : rs) {
+                    if (r != single) {
+                        print(layers + " period " + period, r);
+                    }
+                    ObjectNode ro = runs.addObject();
+                    ro.put("label", r.label());
+                    ro.put("examplesPerSecond", r.examplesPerSecond());
+                    ro.put("seconds", r.seconds());
+                    ro.put("computeSeconds", r.compute());
+                    ro.put("broadcastSeconds", r.broadcast());
+                    ro.put("aggregateSeconds", r.aggregate());
+                    ro.put("rounds", r.rounds());
+                }
+                double ratio = rs.get(1).examplesPerSecond() / single.examplesPerSecond();
+                System.out.printf("bench-train %s period %d: Spark local[2]/single JVM = %.2f%n", layers, period, ratio);
+                o.put("sparkLocal2OverSingleJvm", ratio);
+                if (one != null) {
+                    double scale = two.examplesPerSecond() / one.examplesPerSecond();
+                    System.out.printf("bench-train %s period %d: 2 executors / 1 executor = %.2f%n", layers, period, scale);
+                    o.put("twoExecutorsOverOne", scale);
+                }
             }
         }
         if (out.getParent() != null) {
@@ -108,5 +119,10 @@ final class BenchTrainCommand implements Callable<Integer> {
         Files.write(out, Json.bytes(root));
         System.out.println("bench-train: results written to " + out);
         return Main.OK;
+    }
+
+    private static void print(String what, TrainBenchmark.Result r) {
+        System.out.printf("bench-train %s %s: %.0f examples/s (%.1f s; compute %.1f, broadcast %.2f, aggregate+scheduling %.1f over %d rounds)%n",
+                what, r.label(), r.examplesPerSecond(), r.seconds(), r.compute(), r.broadcast(), r.aggregate(), r.rounds());
     }
 }
