@@ -161,20 +161,11 @@ class SparkFfTrainerTest {
         String cut = tmp.resolve("cut").toString();
         List<String> rounds = trainTwice(spark, data, so, full, cut);
         Path ck = Path.of(cut + ".run", "checkpoints");
-        for (String r : rounds) {
-            JsonNode cj = SchemaCheck.json(ck.resolve(r).resolve("checkpoint.json"));
-            assertEquals(List.of(), SchemaCheck.violations(SchemaCheck.schema("checkpoint.schema.json"), cj), r);
+        checkCheckpointsThenCrash(ck, rounds, cut, cj -> {
             assertEquals(2, cj.path("optimizerStates").asInt());
-            assertEquals(4L * (cj.path("firstMomentCount").asLong() + cj.path("secondMomentCount").asLong()) + 8L * 2 * 2,
-                    Files.size(ck.resolve(r).resolve("optimizer.bin")));
-            if (r.compareTo("round-00000002") > 0) {
-                deleteTree(ck.resolve(r));
-            }
-        }
-        deleteTree(Path.of(cut));
-        org.ffspark.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(org.ffspark.config.ConfigException.class,
-                () -> TrainJob.run(spark, st, CFG, new TrainJob.Options(data.toString(), cut, null, 2, new SparkFfTrainer.Options(2, 1, -1),
-                        true, false), (r, s) -> { }, w -> { }));
+            return 4L * (cj.path("firstMomentCount").asLong() + cj.path("secondMomentCount").asLong()) + 8L * 2 * 2;
+        });
+        org.ffspark.config.ConfigException e = resumeWithPlainAveraging(spark, data, cut);
         assertTrue(e.getMessage().startsWith("--resume: the run in ") && e.getMessage().contains("(spark.optimizer-state PER_WORKER -> AVERAGED)"),
                 e.getMessage());
         // Even when config changes are allowed, a state of 2 worker blocks cannot feed an averaged run.
@@ -239,21 +230,13 @@ class SparkFfTrainerTest {
         String cut = tmp.resolve("cut").toString();
         List<String> rounds = trainTwice(spark, data, so, full, cut);
         Path ck = Path.of(cut + ".run", "checkpoints");
-        for (String r : rounds) {
-            JsonNode cj = SchemaCheck.json(ck.resolve(r).resolve("checkpoint.json"));
-            assertEquals(List.of(), SchemaCheck.violations(SchemaCheck.schema("checkpoint.schema.json"), cj), r);
+        int params = ModelStore.read(st, full).model().params().length;
+        checkCheckpointsThenCrash(ck, rounds, cut, cj -> {
             long nv = cj.path("blockVelocityCount").asLong();
-            assertEquals(ModelStore.read(st, full).model().params().length, nv);
-            assertEquals(4L * (cj.path("firstMomentCount").asLong() + cj.path("secondMomentCount").asLong() + nv) + 8L * 2,
-                    Files.size(ck.resolve(r).resolve("optimizer.bin")));
-            if (r.compareTo("round-00000002") > 0) {
-                deleteTree(ck.resolve(r));
-            }
-        }
-        deleteTree(Path.of(cut));
-        org.ffspark.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(org.ffspark.config.ConfigException.class,
-                () -> TrainJob.run(spark, st, CFG, new TrainJob.Options(data.toString(), cut, null, 2, new SparkFfTrainer.Options(2, 1, -1),
-                        true, false), (r, s) -> { }, w -> { }));
+            assertEquals(params, nv);
+            return 4L * (cj.path("firstMomentCount").asLong() + cj.path("secondMomentCount").asLong() + nv) + 8L * 2;
+        });
+        org.ffspark.config.ConfigException e = resumeWithPlainAveraging(spark, data, cut);
         assertTrue(e.getMessage().contains("spark.block-learning-rate 0.8 -> 1.0, spark.block-momentum 0.5 -> 0.0"), e.getMessage());
         TrainJob.run(spark, st, CFG, new TrainJob.Options(data.toString(), cut, null, 2, so, true, false), (r, s) -> { }, w -> { });
         assertArrayEquals(ModelStore.read(st, full).model().params(), ModelStore.read(st, cut).model().params());
@@ -317,6 +300,30 @@ class SparkFfTrainerTest {
         try (Stream<Path> s = Files.list(Path.of(cut + ".run", "checkpoints"))) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
         }
+    }
+
+    /**
+     * Checks every checkpoint against its schema and its optimizer.bin length ({@code optimizerBytes}, which may
+     * assert more), then simulates a crash after round 3: later checkpoints and the model are deleted.
+     */
+    static void checkCheckpointsThenCrash(Path ck, List<String> rounds, String model,
+                                          java.util.function.ToLongFunction<JsonNode> optimizerBytes) throws Exception {
+        for (String r : rounds) {
+            JsonNode cj = SchemaCheck.json(ck.resolve(r).resolve("checkpoint.json"));
+            assertEquals(List.of(), SchemaCheck.violations(SchemaCheck.schema("checkpoint.schema.json"), cj), r);
+            assertEquals(optimizerBytes.applyAsLong(cj), Files.size(ck.resolve(r).resolve("optimizer.bin")), r);
+            if (r.compareTo("round-00000002") > 0) {
+                deleteTree(ck.resolve(r));
+            }
+        }
+        deleteTree(Path.of(model));
+    }
+
+    /** A resume of {@code model}'s run with default (plain averaging) options must be refused; returns the refusal. */
+    static org.ffspark.config.ConfigException resumeWithPlainAveraging(SparkSession spark, Path data, String model) {
+        return org.junit.jupiter.api.Assertions.assertThrows(org.ffspark.config.ConfigException.class,
+                () -> TrainJob.run(spark, Storage.local(), CFG, new TrainJob.Options(data.toString(), model, null, 2,
+                        new SparkFfTrainer.Options(2, 1, -1), true, false), (r, s) -> { }, w -> { }));
     }
 
     static void deleteTree(Path p) throws Exception {
