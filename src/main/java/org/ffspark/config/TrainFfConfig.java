@@ -35,6 +35,7 @@ public record TrainFfConfig(FfConfig ff, TrainConfig train) {
         d.put("train.optimizer", "ADAM");
         d.put("train.learning-rate", "0.03");
         d.put("train.lr-schedule", "CONSTANT");
+        d.put("train.lr-warmup-epochs", "0");
         d.put("train.adam.beta1", "0.9");
         d.put("train.adam.beta2", "0.999");
         d.put("train.adam.epsilon", "1e-8");
@@ -96,6 +97,7 @@ public record TrainFfConfig(FfConfig ff, TrainConfig train) {
                 enumOf(v, "ff.score-layers", ScoreLayers.class));
         TrainConfig train = new TrainConfig(enumOf(v, "train.optimizer", OptimizerKind.class),
                 floatOf(v, "train.learning-rate"), enumOf(v, "train.lr-schedule", LrSchedule.class),
+                floatOf(v, "train.lr-warmup-epochs"),
                 floatOf(v, "train.adam.beta1"), floatOf(v, "train.adam.beta2"), floatOf(v, "train.adam.epsilon"),
                 floatOf(v, "train.sgd.momentum"), floatOf(v, "train.weight-decay"), intOf(v, "train.batch-size"),
                 intOf(v, "train.epochs"), enumOf(v, "train.schedule", Schedule.class),
@@ -114,6 +116,7 @@ public record TrainFfConfig(FfConfig ff, TrainConfig train) {
         m.put("train.optimizer", train.optimizer().name());
         m.put("train.learning-rate", Float.toString(train.learningRate()));
         m.put("train.lr-schedule", train.lrSchedule().name());
+        m.put("train.lr-warmup-epochs", Float.toString(train.lrWarmupEpochs()));
         m.put("train.adam.beta1", Float.toString(train.beta1()));
         m.put("train.adam.beta2", Float.toString(train.beta2()));
         m.put("train.adam.epsilon", Float.toString(train.epsilon()));

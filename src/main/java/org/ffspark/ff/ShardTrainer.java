@@ -90,8 +90,7 @@ public final class ShardTrainer implements AutoCloseable {
             } else {
                 NegativeSampler.random(pos, count, negRng, neg);
             }
-            double progress = (epoch + (double) bi / batches) / train.epochs();
-            float lr = train.lrSchedule().at(train.learningRate(), progress);
+            float lr = train.learningRateAt(epoch, bi, batches);
             trainer.step(images, count, pos, neg, first, last, lr, stats);
             done++;
         }

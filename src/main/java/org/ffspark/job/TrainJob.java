@@ -159,7 +159,8 @@ public final class TrainJob {
 
     /** Settings recorded only by later versions, with the value that older checkpoints' runs used. */
     private static final Map<String, String> LATER_SETTINGS = Map.of(
-            "spark.block-momentum", Float.toString(0f), "spark.block-learning-rate", Float.toString(1f));
+            "spark.block-momentum", Float.toString(0f), "spark.block-learning-rate", Float.toString(1f),
+            "train.lr-warmup-epochs", Float.toString(0f));
 
     /**
      * A resumed run must continue with the settings it was started with, or it would not end where the uninterrupted

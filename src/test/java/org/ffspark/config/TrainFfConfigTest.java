@@ -82,7 +82,9 @@ class TrainFfConfigTest {
             "ff.layers=784,x|ff.layers = 784,x: expected comma-separated integers",
             "ff.goodness=CUBE|ff.goodness = CUBE: expected one of MEAN_SQUARES, SUM_SQUARES",
             "ff.score-layers=SKIP_FIRST|ff.score-layers = SKIP_FIRST: SKIP_FIRST needs at least two hidden layers",
-            "train.adam.beta1=1|train.adam.beta1 = 1.0: must be in [0, 1)"})
+            "train.adam.beta1=1|train.adam.beta1 = 1.0: must be in [0, 1)",
+            "train.lr-warmup-epochs=-1|train.lr-warmup-epochs = -1.0: must be in [0, train.epochs = 20]",
+            "train.lr-warmup-epochs=21|train.lr-warmup-epochs = 21.0: must be in [0, train.epochs = 20]"})
     void rejectsBadValueNamingKeyAndValue(String override, String message) {
         List<String> sets = override.startsWith("ff.score-layers") ? List.of("ff.layers=784,10", override) : List.of(override);
         ConfigException e = assertThrows(ConfigException.class, () -> TrainFfConfig.load(null, sets));
@@ -93,5 +95,23 @@ class TrainFfConfigTest {
     void rejectsMalformedOverride() {
         ConfigException e = assertThrows(ConfigException.class, () -> TrainFfConfig.load(null, List.of("train.epochs")));
         assertTrue(e.getMessage().contains("expected key=value"), e.getMessage());
+    }
+
+    @Test
+    void learningRateWarmsUpLinearlyThenFollowsTheSchedule() {
+        TrainConfig t = TrainFfConfig.load(null, List.of("train.learning-rate=0.1", "train.epochs=4",
+                "train.lr-schedule=LINEAR_DECAY_SECOND_HALF", "train.lr-warmup-epochs=0.5")).train();
+        // 10 batches per epoch: the warm-up covers batches 0..4 of epoch 0, ending each at 0.1 * (b+1)/5.
+        assertEquals(0.1f * 1 / 5, t.learningRateAt(0, 0, 10), 1e-7f);
+        assertEquals(0.1f * 3 / 5, t.learningRateAt(0, 2, 10), 1e-7f);
+        assertEquals(0.1f, t.learningRateAt(0, 4, 10), 1e-7f);
+        assertEquals(0.1f, t.learningRateAt(1, 9, 10), 1e-7f);
+        // Second half: the decay alone, as without warm-up.
+        TrainConfig plain = TrainFfConfig.load(null, List.of("train.learning-rate=0.1", "train.epochs=4",
+                "train.lr-schedule=LINEAR_DECAY_SECOND_HALF")).train();
+        assertEquals(plain.learningRateAt(3, 5, 10), t.learningRateAt(3, 5, 10));
+        assertEquals(0.1f * 2 * (1 - 3.5 / 4), t.learningRateAt(3, 5, 10), 1e-7f);
+        // Without warm-up the first batch already takes the full rate.
+        assertEquals(0.1f, plain.learningRateAt(0, 0, 10));
     }
 }
