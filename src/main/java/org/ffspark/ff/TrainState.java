@@ -32,6 +32,53 @@ public record TrainState(float[] params, float[] firstMoment, float[] secondMome
         }
     }
 
+    /** Java serialisation goes through {@link Wire}, which writes the arrays in bulk ({@link FloatArrays}). */
+    private Object writeReplace() {
+        return new Wire(this);
+    }
+
+    /** The serialised form of a {@link TrainState}. */
+    static final class Wire implements java.io.Externalizable {
+        private static final long serialVersionUID = 1L;
+        private TrainState state;
+
+        public Wire() {}
+
+        Wire(TrainState state) {
+            this.state = state;
+        }
+
+        @Override
+        public void writeExternal(java.io.ObjectOutput out) throws java.io.IOException {
+            FloatArrays.write(out, state.params);
+            FloatArrays.write(out, state.firstMoment);
+            FloatArrays.write(out, state.secondMoment);
+            out.writeInt(state.steps.length);
+            for (long s : state.steps) {
+                out.writeLong(s);
+            }
+            out.writeInt(state.workers);
+            FloatArrays.write(out, state.blockVelocity);
+        }
+
+        @Override
+        public void readExternal(java.io.ObjectInput in) throws java.io.IOException {
+            float[] p = FloatArrays.read(in);
+            float[] m = FloatArrays.read(in);
+            float[] v = FloatArrays.read(in);
+            long[] steps = new long[in.readInt()];
+            for (int i = 0; i < steps.length; i++) {
+                steps[i] = in.readLong();
+            }
+            int workers = in.readInt();
+            state = new TrainState(p, m, v, steps, workers, FloatArrays.read(in));
+        }
+
+        private Object readResolve() {
+            return state;
+        }
+    }
+
     /** A state without block momentum. */
     public TrainState(float[] params, float[] firstMoment, float[] secondMoment, long[] steps, int workers) {
         this(params, firstMoment, secondMoment, steps, workers, NONE);

@@ -2,6 +2,7 @@ package org.ffspark.train;
 
 import java.io.Serializable;
 
+import org.ffspark.ff.FloatArrays;
 import org.ffspark.ff.LayerStats;
 
 /**
@@ -15,7 +16,8 @@ public final class RoundResult implements Serializable {
     private static final long serialVersionUID = 1L;
     final TreeSum sum;
     final long[][] steps;
-    final float[][] own;
+    /** Written in bulk by {@link #writeObject} ({@link FloatArrays}). */
+    transient float[][] own;
     final int[] batches;
     final LayerStats[] stats;
     final double[] computeSeconds;
@@ -42,6 +44,21 @@ public final class RoundResult implements Serializable {
         stats[partition] = s;
         computeSeconds[partition] = seconds;
         return this;
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+        out.defaultWriteObject();
+        for (float[] o : own) {
+            FloatArrays.write(out, o);
+        }
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        own = new float[batches.length][];
+        for (int p = 0; p < own.length; p++) {
+            own[p] = FloatArrays.read(in);
+        }
     }
 
     RoundResult mergeInPlace(RoundResult o) {

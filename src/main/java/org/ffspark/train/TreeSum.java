@@ -4,6 +4,8 @@ import java.io.Serializable;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.ffspark.ff.FloatArrays;
+
 /**
  * A sum of one float vector per partition whose floating-point result does not depend on the order in which
  * Spark merges partial results: additions follow a fixed binary tree over partition indices (leaf p, then pairs
@@ -14,7 +16,8 @@ import java.util.Map;
 public final class TreeSum implements Serializable {
     private static final long serialVersionUID = 1L;
     private final int leaves;
-    private final Map<Long, float[]> nodes = new HashMap<>();
+    /** Written by {@link #writeObject} in bulk ({@link FloatArrays}), not by default serialisation. */
+    private transient Map<Long, float[]> nodes = new HashMap<>();
 
     public TreeSum(int leaves) {
         this.leaves = leaves;
@@ -92,6 +95,24 @@ public final class TreeSum implements Serializable {
                     changed = true;
                 }
             }
+        }
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+        out.defaultWriteObject();
+        out.writeInt(nodes.size());
+        for (Map.Entry<Long, float[]> e : nodes.entrySet()) {
+            out.writeLong(e.getKey());
+            FloatArrays.write(out, e.getValue());
+        }
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        int n = in.readInt();
+        nodes = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            nodes.put(in.readLong(), FloatArrays.read(in));
         }
     }
 

@@ -31,7 +31,8 @@ class TreeSumTest {
             Collections.shuffle(parts, new Random(trial));
             while (parts.size() > 1) {  // merge random pairs, as Spark's tree levels and driver fold might
                 int a = r.nextInt(parts.size());
-                TreeSum x = parts.remove(a);
+                // Odd trials ship every partial sum through Java serialisation first, as task results travel.
+                TreeSum x = trial % 2 == 1 ? roundTrip(parts.remove(a)) : parts.remove(a);
                 int b = r.nextInt(parts.size());
                 parts.get(b).mergeInPlace(x);
             }
@@ -58,5 +59,19 @@ class TreeSumTest {
     void incompleteSumIsAnError(int leaves) {
         TreeSum t = new TreeSum(leaves).addLeaf(0, new float[1]);
         assertThrows(IllegalStateException.class, t::total);
+    }
+
+    static TreeSum roundTrip(TreeSum t) {
+        try {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+                out.writeObject(t);
+            }
+            try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+                return (TreeSum) in.readObject();
+            }
+        } catch (java.io.IOException | ClassNotFoundException e) {
+            throw new AssertionError(e);
+        }
     }
 }
