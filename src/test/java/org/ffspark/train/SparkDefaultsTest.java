@@ -7,10 +7,13 @@ import org.junit.jupiter.api.Test;
 
 class SparkDefaultsTest {
     @Test
-    void taskResultsTravelInlineUnlessTheUserChoseOtherwise() {
+    void taskResultsTravelInlineAndBroadcastsUncompressedUnlessTheUserChoseOtherwise() {
         SparkConf unset = SparkFfTrainer.withDefaults(new SparkConf(false));
         assertEquals("128m", unset.get("spark.task.maxDirectResultSize"));
         SparkConf chosen = SparkFfTrainer.withDefaults(new SparkConf(false).set("spark.task.maxDirectResultSize", "4m"));
         assertEquals("4m", chosen.get("spark.task.maxDirectResultSize"));
+        assertEquals("false", unset.get("spark.broadcast.compress"));
+        assertEquals("true", SparkFfTrainer.withDefaults(new SparkConf(false).set("spark.broadcast.compress", "true"))
+                .get("spark.broadcast.compress"));
     }
 }
