@@ -30,10 +30,17 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", defaultValue = "data/mnist", description = "IDX data directory (default ${DEFAULT-VALUE}).")
     String data;
 
-    @Option(names = "--examples", defaultValue = "6000", description = "Training examples used (default ${DEFAULT-VALUE}; 784-2000x4 uses a tenth).")
+    @Option(names = "--examples", defaultValue = "6000", description = "Training examples used (default ${DEFAULT-VALUE}).")
     int examples;
 
-    @Option(names = "--epochs", defaultValue = "2", description = "Timed epochs after one warm-up (default ${DEFAULT-VALUE}).")
+    @Option(names = "--wide-examples", paramLabel = "N", description = "Training examples for 784-2000x4 (default: a tenth of --examples, at least 1000).")
+    Integer wideExamples;
+
+    @Option(names = "--warmup-epochs", paramLabel = "N", defaultValue = "1",
+            description = "Untimed epochs before the timed ones, in every mode (default ${DEFAULT-VALUE}); fresh executor JVMs compile for a while.")
+    int warmupEpochs;
+
+    @Option(names = "--epochs", defaultValue = "2", description = "Timed epochs after the warm-up (default ${DEFAULT-VALUE}).")
     int epochs;
 
     @Option(names = "--averaging-period", split = ",", paramLabel = "BATCHES", defaultValue = "10",
@@ -51,37 +58,41 @@ final class BenchTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        org.ffspark.config.ConfigException.require(examples >= 1, "--examples", examples, "must be >= 1");
+        org.ffspark.config.ConfigException.require(wideExamples == null || wideExamples >= 1, "--wide-examples", wideExamples, "must be >= 1");
+        org.ffspark.config.ConfigException.require(warmupEpochs >= 0, "--warmup-epochs", warmupEpochs, "must be >= 0");
+        org.ffspark.config.ConfigException.require(epochs >= 1, "--epochs", epochs, "must be >= 1");
+        for (int period : periods) {
+            org.ffspark.config.ConfigException.require(period >= 1, "--averaging-period", period, "must be >= 1");
+        }
         LabeledImages all = IdxDataset.read(Storage.local(), data, Split.TRAIN).images();
         String cp = System.getProperty("java.class.path");
         ObjectNode root = Json.object();
         root.put("gitCommit", BuildInfo.gitCommit());
-        for (int period : periods) {
-            org.ffspark.config.ConfigException.require(period >= 1, "--averaging-period", period, "must be >= 1");
-        }
         ArrayNode ps = root.putArray("averagingPeriodBatches");
         periods.forEach(ps::add);
         ArrayNode results = root.putArray("results");
         for (String layers : configs) {
             boolean wide = layers.contains("2000");
             TrainFfConfig cfg = TrainFfConfig.load(null, List.of("ff.layers=" + layers, "ff.norm=" + (wide ? "RMS" : "L2")));
-            LabeledImages set = all.head(wide ? Math.max(1000, examples / 10) : examples);
-            TrainBenchmark.Result single = TrainBenchmark.local(cfg, set, epochs);
+            LabeledImages set = all.head(wide ? (wideExamples != null ? wideExamples : Math.max(1000, examples / 10)) : examples);
+            TrainBenchmark.Result single = TrainBenchmark.local(cfg, set, warmupEpochs, epochs);
             print(layers, single);
             for (int period : periods) {
                 List<TrainBenchmark.Result> rs = new ArrayList<>();
                 rs.add(single);
                 try (SparkSession s = TrainBenchmark.open("local[2]", cp)) {
-                    rs.add(TrainBenchmark.spark("Spark local[2], 2 partitions", s, cfg, set, 2, period, epochs));
+                    rs.add(TrainBenchmark.spark("Spark local[2], 2 partitions", s, cfg, set, 2, period, warmupEpochs, epochs));
                 }
                 TrainBenchmark.Result one = null;
                 TrainBenchmark.Result two = null;
                 if (!noCluster) {
                     try (SparkSession s = TrainBenchmark.open("local-cluster[1,1,2560]", cp)) {
-                        one = TrainBenchmark.spark("local-cluster, 1 executor, 2 partitions", s, cfg, set, 2, period, epochs);
+                        one = TrainBenchmark.spark("local-cluster, 1 executor, 2 partitions", s, cfg, set, 2, period, warmupEpochs, epochs);
                         rs.add(one);
                     }
                     try (SparkSession s = TrainBenchmark.open("local-cluster[2,1,2560]", cp)) {
-                        two = TrainBenchmark.spark("local-cluster, 2 executors, 2 partitions", s, cfg, set, 2, period, epochs);
+                        two = TrainBenchmark.spark("local-cluster, 2 executors, 2 partitions", s, cfg, set, 2, period, warmupEpochs, epochs);
                         rs.add(two);
                     }
                 }

@@ -28,15 +28,17 @@ public final class TrainBenchmark {
 
     private TrainBenchmark() {}
 
-    /** Single-JVM examples/s over {@code epochs} epochs of {@code data} (after one warm-up epoch). */
-    public static Result local(TrainFfConfig cfg, LabeledImages data, int epochs) {
+    /** Single-JVM examples/s over {@code epochs} epochs of {@code data} (after {@code warmup} warm-up epochs). */
+    public static Result local(TrainFfConfig cfg, LabeledImages data, int warmup, int epochs) {
         Gemm.init(1);
         FfModel model = FfModel.initialise(cfg.ff(), cfg.train().seed());
         try (ShardTrainer t = new ShardTrainer(model, cfg.train(), data, 0, 2)) {
             int batches = ShardTrainer.batchesPerEpoch(data.count(), cfg.train().batchSize());
-            t.run(0, 0, 0, batches, new LayerStats(cfg.ff().hiddenLayers()));
+            for (int e = 0; e < warmup; e++) {
+                t.run(0, e, 0, batches, new LayerStats(cfg.ff().hiddenLayers()));
+            }
             long t0 = System.nanoTime();
-            for (int e = 1; e <= epochs; e++) {
+            for (int e = warmup; e < warmup + epochs; e++) {
                 t.run(0, e, 0, batches, new LayerStats(cfg.ff().hiddenLayers()));
             }
             double secs = (System.nanoTime() - t0) / 1e9;
@@ -44,24 +46,24 @@ public final class TrainBenchmark {
         }
     }
 
-    /** Spark examples/s on {@code spark} with {@code partitions} shards; the first epoch is a warm-up. */
+    /** Spark examples/s on {@code spark} with {@code partitions} shards; the first {@code warmup} epochs are not timed. */
     public static Result spark(String label, SparkSession spark, TrainFfConfig cfg, LabeledImages data, int partitions,
-                               int period, int epochs) {
+                               int period, int warmup, int epochs) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         JavaRDD<LabeledImages> shards = Shards.fromImages(jsc, data, partitions, cfg.train().seed());
         try {
-            TrainFfConfig c = TrainFfConfig.load(null, withEpochs(cfg, epochs + 1));
+            TrainFfConfig c = TrainFfConfig.load(null, withEpochs(cfg, warmup + epochs));
             SparkFfTrainer t = new SparkFfTrainer(jsc, shards, c.ff(), c.train(), new SparkFfTrainer.Options(period, 0, -1));
             FfModel init = FfModel.initialise(c.ff(), c.train().seed());
             TrainState s;
             try (FfTrainer ft = new FfTrainer(init, c.train(), 1, 1)) {
                 s = TrainState.initial(init, ft.optimizer());
             }
-            int perEpoch = t.totalRounds() / (epochs + 1);
+            int untimed = t.totalRounds() / (warmup + epochs) * warmup;
             double[] split = new double[4];
             long[] examples = new long[1];
             s = t.run(s, 0, (r, st) -> {
-                if (r.position().round() >= perEpoch) {
+                if (r.position().round() >= untimed) {
                     split[0] += r.seconds();
                     split[1] += r.computeSeconds();
                     split[2] += r.broadcastSeconds();
@@ -69,7 +71,7 @@ public final class TrainBenchmark {
                     examples[0] += r.examples();
                 }
             });
-            return new Result(label, examples[0] / split[0], split[0], split[1], split[2], split[3], t.totalRounds() - perEpoch);
+            return new Result(label, examples[0] / split[0], split[0], split[1], split[2], split[3], t.totalRounds() - untimed);
         } finally {
             shards.unpersist(false);
         }

@@ -271,6 +271,12 @@ class BadInputTest {
     }
 
     @Test
+    void benchTrainWithNegativeWarmUp() {
+        refused(Main.BAD_CONFIG, List.of("--warmup-epochs = -1", "must be >= 0"),
+                "bench-train", "--data", TestData.mnistDir().toString(), "--warmup-epochs", "-1", "--out", out.resolve("b.json").toString());
+    }
+
+    @Test
     void blockMomentumWithLocalTraining() {
         refused(Main.BAD_CONFIG, List.of("--block-momentum/--block-lr = 0.5/1.0", "only without --local"),
                 "train", "--local", "--data", TestData.mnistDir().toString(), "--model", out.toString(), "--block-momentum", "0.5");
