@@ -1,6 +1,7 @@
 package org.ffspark.ff;
 
 import java.io.Serializable;
+import java.util.Arrays;
 
 /**
  * Everything a training run carries from one step (or averaging round) to the next: the flat parameters and the
@@ -97,6 +98,23 @@ public record TrainState(float[] params, float[] firstMoment, float[] secondMome
     /** What the workers need: this state without the block velocity (shares the arrays). */
     public TrainState forWorkers() {
         return blockVelocity.length == 0 ? this : new TrainState(params, firstMoment, secondMoment, steps, workers);
+    }
+
+    /** The parameters alone (no optimizer state, no velocity; shares the parameter array). */
+    public TrainState parametersOnly() {
+        return new TrainState(params, NONE, NONE, new long[0], 1);
+    }
+
+    /** Worker {@code w}'s optimizer state alone, as a one-worker state without parameters (copies). */
+    public TrainState worker(int w) {
+        if (w < 0 || w >= workers) {
+            throw new IllegalArgumentException("worker " + w + " of " + workers);
+        }
+        int nf = firstMomentBlock();
+        int ns = secondMomentBlock();
+        int nt = stepsBlock();
+        return new TrainState(NONE, Arrays.copyOfRange(firstMoment, w * nf, (w + 1) * nf),
+                Arrays.copyOfRange(secondMoment, w * ns, (w + 1) * ns), Arrays.copyOfRange(steps, w * nt, (w + 1) * nt), 1);
     }
 
     /** A fresh run: initial parameters and zero optimizer state. */

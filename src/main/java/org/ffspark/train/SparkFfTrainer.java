@@ -1,6 +1,7 @@
 package org.ffspark.train;
 
 import java.util.Iterator;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.spark.TaskContext;
@@ -171,15 +172,22 @@ public final class SparkFfTrainer {
                     pos.phase(), pos.epoch() + 1, train.epochs(), r + 1, total, pos.indexInEpoch() + 1), false);
             long t0 = System.nanoTime();
             TrainState before = state;
-            Broadcast<TrainState> bc = jsc.broadcast(state.forWorkers());
+            boolean perWorker = options.optimizerState() == OptimizerState.PER_WORKER;
+            // Per-worker state: one broadcast per partition, so an executor fetches its own tasks' moments only.
+            Broadcast<TrainState> bc = jsc.broadcast(perWorker ? state.parametersOnly() : state.forWorkers());
+            List<Broadcast<TrainState>> own = new ArrayList<>();
+            for (int p = 0; perWorker && p < partitions; p++) {
+                own.add(jsc.broadcast(state.worker(p)));
+            }
             long t1 = System.nanoTime();
-            RoundResult result = round(bc, pos);
+            RoundResult result = round(bc, own, pos);
             long t2 = System.nanoTime();
             state = average(result, state, options.optimizerState() == OptimizerState.PER_WORKER);
             if (options.blockMomentumOn()) {
                 state = blockStep(before, state, options.blockMomentum(), options.blockLearningRate());
             }
             bc.destroy(false);
+            own.forEach(b -> b.destroy(false));
             long t3 = System.nanoTime();
             LayerStats stats = new LayerStats(ff.hiddenLayers());
             long examples = 0;
@@ -203,7 +211,7 @@ public final class SparkFfTrainer {
         return state;
     }
 
-    private RoundResult round(Broadcast<TrainState> bc, RoundPosition pos) {
+    private RoundResult round(Broadcast<TrainState> bc, List<Broadcast<TrainState>> ownStates, RoundPosition pos) {
         final FfConfig ffc = ff;
         final TrainConfig tc = train;
         final int period = options.averagingPeriodBatches();
@@ -228,7 +236,7 @@ public final class SparkFfTrainer {
             long[] steps;
             try (ShardTrainer worker = new ShardTrainer(model, tc, shard, p, 1)) {
                 org.ffspark.ff.Optimizer opt = worker.trainer().optimizer();
-                opt.loadState(s, perWorker ? p : 0);
+                opt.loadState(perWorker ? ownStates.get(p).value() : s, 0);
                 ran = shard.count() == 0 ? 0 : worker.run(pos.phase(), pos.epoch(), from, from + period, stats);
                 steps = opt.steps().clone();
                 // Live arrays, copied once into the vectors that travel (no intermediate TrainState).
