@@ -114,6 +114,7 @@ public final class TrainJob {
             Path metricsPath = new Path(runPath, "metrics.jsonl");
             int every = opt.spark().checkpointEveryRounds();
             LabeledImages test = opt.testEachEpoch() ? TestSets.load(spark, storage, opt.data(), Split.TEST) : null;
+            long[] lastMetricsWrite = {System.nanoTime() - METRICS_FLUSH_NANOS};
             state = trainer.run(state, firstRound, (report, s) -> {
                 ObjectNode line = roundJson(report);
                 int next = report.position().round() + 1;
@@ -122,8 +123,14 @@ public final class TrainJob {
                     line.put("testAccuracy", LocalEvaluateJob.evaluate(new FfModel(cfg.ff(), s.params()), test).accuracy());
                 }
                 metrics.add(Json.line(line));
-                writeText(storage, metricsPath, metrics, runId);
                 boolean last = report.position().round() == report.rounds() - 1;
+                // The whole file is rewritten atomically (no append on object stores), so not after every round of a
+                // long run: at epoch ends, on the last round, and otherwise at most every METRICS_FLUSH_NANOS.
+                long now = System.nanoTime();
+                if (epochEnd || last || now - lastMetricsWrite[0] >= METRICS_FLUSH_NANOS) {
+                    writeText(storage, metricsPath, metrics, runId);
+                    lastMetricsWrite[0] = now;
+                }
                 if (every > 0 && ((report.position().round() + 1) % every == 0 || last)) {
                     checkpoints.write(report.position().round(), s, cfg.ff(), prov, metrics, settings);
                 }
@@ -156,6 +163,9 @@ public final class TrainJob {
         checksums.forEach((k, v) -> m.put("data." + k, v));
         return m;
     }
+
+    /** Longest time between rewrites of the run directory's metrics.jsonl within an epoch. */
+    static final long METRICS_FLUSH_NANOS = 10_000_000_000L;
 
     /** Settings recorded only by later versions, with the value that older checkpoints' runs used. */
     private static final Map<String, String> LATER_SETTINGS = Map.of(
