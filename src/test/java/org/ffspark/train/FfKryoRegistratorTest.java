@@ -54,6 +54,20 @@ class FfKryoRegistratorTest {
     }
 
     @Test
+    void roundResultsWithTheirBulkWrittenArraysRoundTripThroughKryo() {
+        float[] own = {5f, 6f, 7f, 8f};
+        RoundResult r = new RoundResult(2).add(1, new float[]{1f, 2f}, own, new long[]{3}, 4,
+                new org.ffspark.ff.LayerStats(1), 0.5);
+        RoundResult back = roundTrip(kryo(true), r);
+        assertArrayEquals(own, back.own[1]);
+        assertEquals(null, back.own[0]);
+        assertEquals(4, back.batches[1]);
+        back.mergeInPlace(new RoundResult(2).add(0, new float[]{10f, 20f}, null, new long[]{3}, 4,
+                new org.ffspark.ff.LayerStats(1), 0.5));
+        assertArrayEquals(new float[]{11f, 22f}, back.sum.total());
+    }
+
+    @Test
     void bareKryoCannotSerialiseRecordsWhichIsWhyTheRegistratorExists() {
         LabeledImages images = new LabeledImages("slice", pixels(1), new byte[]{0});
         assertThrows(Exception.class, () -> roundTrip(kryo(false), images));
