@@ -20,6 +20,8 @@ public final class RoundResult implements Serializable {
     transient float[][] own;
     final int[] batches;
     final LayerStats[] stats;
+    /** Seconds each task spent fetching and deserialising its broadcasts, then training. */
+    final double[] fetchSeconds;
     final double[] computeSeconds;
 
     RoundResult(int partitions) {
@@ -28,6 +30,7 @@ public final class RoundResult implements Serializable {
         own = new float[partitions][];
         batches = new int[partitions];
         stats = new LayerStats[partitions];
+        fetchSeconds = new double[partitions];
         computeSeconds = new double[partitions];
     }
 
@@ -36,12 +39,13 @@ public final class RoundResult implements Serializable {
      * optimizer state) are taken over.
      */
     RoundResult add(int partition, float[] vector, float[] ownState, long[] stepCounts, int batchCount, LayerStats s,
-                    double seconds) {
+                    double fetch, double seconds) {
         sum.addLeaf(partition, vector);
         own[partition] = ownState;
         steps[partition] = stepCounts;
         batches[partition] = batchCount;
         stats[partition] = s;
+        fetchSeconds[partition] = fetch;
         computeSeconds[partition] = seconds;
         return this;
     }
@@ -69,6 +73,7 @@ public final class RoundResult implements Serializable {
                 own[p] = o.own[p];
                 batches[p] = o.batches[p];
                 stats[p] = o.stats[p];
+                fetchSeconds[p] = o.fetchSeconds[p];
                 computeSeconds[p] = o.computeSeconds[p];
             }
         }

@@ -31,6 +31,17 @@ import org.ffspark.ff.TrainState;
  */
 public final class SparkFfTrainer {
     /**
+     * Executor JVM flags ffspark adds (as {@code spark.executor.defaultJavaOptions}, when that is unset; a user's
+     * {@code spark.executor.extraJavaOptions} come after them and win). Every round an executor deserialises the
+     * broadcast state and serialises its result, arrays of 2.5-160 MB; with G1's default 1-4 MB regions each is a
+     * "humongous" allocation that starts a concurrent marking cycle, and the pauses and marking threads of one
+     * executor slow the tasks of its neighbours on the same machine. With 32 MB regions arrays up to 16 MB are
+     * ordinary young objects. Measured with {@code jobs/bench-train} (784-500-500, two executors on this 2-core
+     * machine): the concurrent tasks' compute time fell from 1.4x to 1.1x that of a task running alone.
+     */
+    public static final String EXECUTOR_GC_OPTIONS = "-XX:G1HeapRegionSize=32m";
+
+    /**
      * Spark settings the trainer wants unless the user set them: task results up to 128 MB (Spark caps it at
      * spark.rpc.message.maxSize) travel inline with the task status instead of through the block manager; measured
      * with jobs/bench-train (784-500-500, 2 partitions, period 10): aggregate and scheduling 2.2 s -> 1.5-1.7 s over
@@ -38,7 +49,8 @@ public final class SparkFfTrainer {
      * (measured on 164 MB, the 784-2000x4 state with Adam moments) for 50-70 ms of CPU on each side, every round.
      */
     public static final java.util.Map<String, String> SPARK_DEFAULTS = java.util.Map.of(
-            "spark.task.maxDirectResultSize", "128m", "spark.broadcast.compress", "false");
+            "spark.task.maxDirectResultSize", "128m", "spark.broadcast.compress", "false",
+            "spark.executor.defaultJavaOptions", EXECUTOR_GC_OPTIONS);
 
     /** Sets {@link #SPARK_DEFAULTS} on {@code conf} where it has no value. */
     public static org.apache.spark.SparkConf withDefaults(org.apache.spark.SparkConf conf) {
@@ -192,9 +204,11 @@ public final class SparkFfTrainer {
             LayerStats stats = new LayerStats(ff.hiddenLayers());
             long examples = 0;
             double compute = 0;
+            double fetch = 0;
             for (int p = 0; p < partitions; p++) {
                 stats.mergeInPlace(result.stats[p]);
                 compute = Math.max(compute, result.computeSeconds[p]);
+                fetch = Math.max(fetch, result.fetchSeconds[p]);
             }
             for (int l = 0; l < stats.layers(); l++) {
                 examples = Math.max(examples, stats.examples(l));
@@ -204,8 +218,11 @@ public final class SparkFfTrainer {
             double secs = (t3 - t0) / 1e9;
             double elapsed = (t3 - started) / 1e9;
             double eta = elapsed / (r + 1 - firstRound) * (total - r - 1);
-            listener.roundDone(new RoundReport(pos, total, stats, examples, secs, compute, (t1 - t0) / 1e9,
-                    Math.max(0, (t2 - t1) / 1e9 - compute) + (t3 - t2) / 1e9, eta), state);
+            // broadcast = the driver's writing plus the slowest executor fetch; aggregate = the rest of the round
+            // (scheduling, result transfer, tree sum, averaging, and waiting for the slowest task).
+            double broadcast = (t1 - t0) / 1e9 + fetch;
+            listener.roundDone(new RoundReport(pos, total, stats, examples, secs, compute, broadcast,
+                    Math.max(0, secs - compute - broadcast), eta), state);
         }
         jsc.clearJobGroup();
         return state;
@@ -226,7 +243,10 @@ public final class SparkFfTrainer {
             LabeledImages shard = it.next();
             long t0 = System.nanoTime();
             Gemm.init(1);
+            // Fetching the broadcasts (from the driver or a peer, then deserialising) is timed apart from training.
             TrainState s = bc.value();
+            TrainState ownState = perWorker ? ownStates.get(p).value() : s;
+            long tf = System.nanoTime();
             FfModel model = new FfModel(ffc, s.params().clone());
             LayerStats stats = new LayerStats(ffc.hiddenLayers());
             int from = pos.indexInEpoch() * period;
@@ -236,7 +256,7 @@ public final class SparkFfTrainer {
             long[] steps;
             try (ShardTrainer worker = new ShardTrainer(model, tc, shard, p, 1)) {
                 org.ffspark.ff.Optimizer opt = worker.trainer().optimizer();
-                opt.loadState(perWorker ? ownStates.get(p).value() : s, 0);
+                opt.loadState(ownState, 0);
                 ran = shard.count() == 0 ? 0 : worker.run(pos.phase(), pos.epoch(), from, from + period, stats);
                 steps = opt.steps().clone();
                 // Live arrays, copied once into the vectors that travel (no intermediate TrainState).
@@ -247,8 +267,8 @@ public final class SparkFfTrainer {
                     vector = ran == 0 ? new float[vectorLength(s)] : concat(model.params(), opt.firstMoment(), opt.secondMoment());
                 }
             }
-            double secs = (System.nanoTime() - t0) / 1e9;
-            return List.of(new RoundResult(n).add(p, vector, own, steps, ran, stats, secs)).iterator();
+            double secs = (System.nanoTime() - tf) / 1e9;
+            return List.of(new RoundResult(n).add(p, vector, own, steps, ran, stats, (tf - t0) / 1e9, secs)).iterator();
         }, true);
         return results.treeAggregate(new RoundResult(n), RoundResult::mergeInPlace, RoundResult::mergeInPlace, 2);
     }

@@ -16,4 +16,12 @@ class SparkDefaultsTest {
         assertEquals("true", SparkFfTrainer.withDefaults(new SparkConf(false).set("spark.broadcast.compress", "true"))
                 .get("spark.broadcast.compress"));
     }
+
+    @Test
+    void executorsGetLargeG1RegionsUnlessAnAdministratorSetDefaultJavaOptions() {
+        assertEquals("-XX:G1HeapRegionSize=32m",
+                SparkFfTrainer.withDefaults(new SparkConf(false)).get("spark.executor.defaultJavaOptions"));
+        SparkConf admin = new SparkConf(false).set("spark.executor.defaultJavaOptions", "-XX:+UseParallelGC");
+        assertEquals("-XX:+UseParallelGC", SparkFfTrainer.withDefaults(admin).get("spark.executor.defaultJavaOptions"));
+    }
 }
