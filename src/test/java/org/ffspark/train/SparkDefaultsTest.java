@@ -13,6 +13,9 @@ class SparkDefaultsTest {
         SparkConf chosen = SparkFfTrainer.withDefaults(new SparkConf(false).set("spark.task.maxDirectResultSize", "4m"));
         assertEquals("4m", chosen.get("spark.task.maxDirectResultSize"));
         assertEquals("false", unset.get("spark.broadcast.compress"));
+        assertEquals("16m", unset.get("spark.broadcast.blockSize"));
+        assertEquals("4m", SparkFfTrainer.withDefaults(new SparkConf(false).set("spark.broadcast.blockSize", "4m"))
+                .get("spark.broadcast.blockSize"));
         assertEquals("true", SparkFfTrainer.withDefaults(new SparkConf(false).set("spark.broadcast.compress", "true"))
                 .get("spark.broadcast.compress"));
     }
