@@ -38,6 +38,11 @@ class SparkFfTrainerTest {
     }
 
     static TrainState run(SparkSession spark, LabeledImages data, int partitions, SparkFfTrainer.Options options) {
+        return run(spark, data, partitions, options, (r, st) -> { });
+    }
+
+    static TrainState run(SparkSession spark, LabeledImages data, int partitions, SparkFfTrainer.Options options,
+                          SparkFfTrainer.RoundListener listener) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         JavaRDD<LabeledImages> shards = Shards.fromImages(jsc, data, partitions, CFG.train().seed());
         try {
@@ -47,7 +52,7 @@ class SparkFfTrainerTest {
             try (org.ffspark.ff.FfTrainer ft = new org.ffspark.ff.FfTrainer(init, CFG.train(), 1, 1)) {
                 s = TrainState.initial(init, ft.optimizer());
             }
-            return t.run(t.optimizerStates() > 1 ? s.perWorker(t.optimizerStates()) : s, 0, (r, st) -> { });
+            return t.run(t.optimizerStates() > 1 ? s.perWorker(t.optimizerStates()) : s, 0, listener);
         } finally {
             shards.unpersist(false);
         }
@@ -101,6 +106,23 @@ class SparkFfTrainerTest {
         FfModel local = FfFit.fit(FfModel.initialise(CFG.ff(), CFG.train().seed()), CFG.train(), data, 2, null);
         float[] distributed = spark(SparkTests.session(), data, 1, 1, -1);
         assertArrayEquals(local.params(), distributed);
+    }
+
+    @Test
+    void everyRoundsTimeSplitsIntoComputeBroadcastAndAggregate() {
+        LabeledImages data = TestData.mnistTrain().head(400);
+        List<SparkFfTrainer.RoundReport> reports = new java.util.ArrayList<>();
+        run(SparkTests.session(), data, 2, new SparkFfTrainer.Options(2, 0, -1), (r, st) -> reports.add(r));
+        org.junit.jupiter.api.Assertions.assertFalse(reports.isEmpty());
+        for (SparkFfTrainer.RoundReport r : reports) {
+            String at = "round " + r.position().round() + ": " + r;
+            org.junit.jupiter.api.Assertions.assertTrue(r.computeSeconds() > 0 && r.broadcastSeconds() > 0 && r.aggregateSeconds() >= 0, at);
+            org.junit.jupiter.api.Assertions.assertTrue(r.computeSeconds() + r.broadcastSeconds() <= r.seconds() + 1e-9,
+                    "the slowest task's training and its broadcast fetch happen within the round: " + at);
+            org.junit.jupiter.api.Assertions.assertEquals(r.seconds(), r.computeSeconds() + r.broadcastSeconds() + r.aggregateSeconds(), 1e-9, at);
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(2 * 400, reports.stream().mapToLong(SparkFfTrainer.RoundReport::examples).sum(),
+                "two epochs over 400 examples");
     }
 
     @Test
