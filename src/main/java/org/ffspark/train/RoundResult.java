@@ -20,7 +20,7 @@ public final class RoundResult implements Serializable {
     transient float[][] own;
     final int[] batches;
     final LayerStats[] stats;
-    /** Seconds each task spent fetching and deserialising its broadcasts, then training. */
+    /** Seconds each task spent fetching and deserialising its broadcasts ({@link #computeSeconds}: training after that). */
     final double[] fetchSeconds;
     final double[] computeSeconds;
 

@@ -37,7 +37,8 @@ public final class SparkFfTrainer {
      * "humongous" allocation that starts a concurrent marking cycle, and the pauses and marking threads of one
      * executor slow the tasks of its neighbours on the same machine. With 32 MB regions arrays up to 16 MB are
      * ordinary young objects. Measured with {@code jobs/bench-train} (784-500-500, two executors on this 2-core
-     * machine): the concurrent tasks' compute time fell from 1.4x to 1.1x that of a task running alone.
+     * machine): the concurrent tasks' compute time fell from 1.3-1.45x to 1.06-1.14x that of a task running alone
+     * in the first runs; later runs still saw up to 1.39x, much of it C2 compiling in the fresh executor JVMs.
      */
     public static final String EXECUTOR_GC_OPTIONS = "-XX:G1HeapRegionSize=32m";
 
