@@ -52,6 +52,20 @@ final class BenchFfCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", defaultValue = "runs/bench-ff.json", description = "Result file (default ${DEFAULT-VALUE}).")
     Path out;
 
+    /** Wall times of the accuracy run's full epochs: the first (JIT compiles in it) and the rest. */
+    record EpochTimes(double first, double medianAfterFirst, double bestAfterFirst, double worstAfterFirst) {
+        static EpochTimes of(List<Double> seconds) {
+            if (seconds.isEmpty()) {
+                throw new IllegalArgumentException("no epochs timed");
+            }
+            List<Double> rest = new java.util.ArrayList<>(seconds.subList(Math.min(1, seconds.size() - 1), seconds.size()));
+            java.util.Collections.sort(rest);
+            int n = rest.size();
+            double median = n % 2 == 1 ? rest.get(n / 2) : (rest.get(n / 2 - 1) + rest.get(n / 2)) / 2;
+            return new EpochTimes(seconds.get(0), median, rest.get(0), rest.get(n - 1));
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         Storage storage = Storage.local();
@@ -90,14 +104,26 @@ final class BenchFfCommand implements Callable<Integer> {
             o.put("ratioToDirectGemm", r.ratioToDirectGemm());
             if (epochs > 0) {
                 FfModel model = FfModel.initialise(ff, tc.seed());
+                List<Double> epochSeconds = new java.util.ArrayList<>();
                 long t0 = System.nanoTime();
-                FfFit.fit(model, tc, train, threads, TrainCommand::printProgress);
+                FfFit.fit(model, tc, train, threads, rep -> {
+                    epochSeconds.add(rep.seconds());
+                    TrainCommand.printProgress(rep);
+                });
                 double secs = (System.nanoTime() - t0) / 1e9;
                 Evaluation e = LocalEvaluateJob.evaluate(model, test);
                 Gemm.init(1);
                 System.out.printf("bench-ff %s: test accuracy %.2f%% after %d epochs (%.1f s training)%n", r.layers(), 100 * e.accuracy(), epochs, secs);
+                EpochTimes times = EpochTimes.of(epochSeconds);
+                System.out.printf("bench-ff %s: full epochs of %d examples: first %.2f s (JIT warm-up), later ones median %.2f s, best %.2f s,"
+                                + " worst %.2f s%n", r.layers(), train.count(), times.first(), times.medianAfterFirst(), times.bestAfterFirst(),
+                        times.worstAfterFirst());
                 o.put("epochs", epochs);
                 o.put("trainingSeconds", secs);
+                o.put("trainingExamples", train.count());
+                ArrayNode es = o.putArray("epochSeconds");
+                epochSeconds.forEach(es::add);
+                o.put("medianEpochSecondsAfterFirst", times.medianAfterFirst());
                 o.put("testAccuracy", e.accuracy());
             }
         }
