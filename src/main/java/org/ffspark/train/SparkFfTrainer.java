@@ -56,6 +56,13 @@ public final class SparkFfTrainer {
             "spark.task.maxDirectResultSize", "128m", "spark.broadcast.compress", "false", "spark.broadcast.blockSize", "16m",
             "spark.executor.defaultJavaOptions", EXECUTOR_GC_OPTIONS);
 
+    /**
+     * Spark setting (or local property of the thread that builds the trainer): whether executors keep each
+     * partition's engine buffers between rounds ({@link EnginePool}; default true). Results are the same bits
+     * either way; false allocates a fresh engine every round.
+     */
+    public static final String REUSE_ENGINES = "spark.ffspark.reuseEngines";
+
     /** Sets {@link #SPARK_DEFAULTS} on {@code conf} where it has no value. */
     public static org.apache.spark.SparkConf withDefaults(org.apache.spark.SparkConf conf) {
         SPARK_DEFAULTS.forEach(conf::setIfMissing);
@@ -127,6 +134,9 @@ public final class SparkFfTrainer {
     private final int roundsPerEpoch;
     private final int phases;
     private final JavaRDD<LabeledImages> shards;
+    /** Identifies this trainer's engines in the executors' {@link EnginePool}s (a cache key, never a result input). */
+    private final String runId = java.util.UUID.randomUUID().toString();
+    private final boolean reuseEngines;
 
     public SparkFfTrainer(JavaSparkContext jsc, JavaRDD<LabeledImages> shards, FfConfig ff, TrainConfig train, Options options) {
         this.jsc = jsc;
@@ -135,6 +145,8 @@ public final class SparkFfTrainer {
         this.train = train;
         this.options = options;
         this.partitions = shards.getNumPartitions();
+        String reuse = jsc.getLocalProperty(REUSE_ENGINES);
+        this.reuseEngines = reuse != null ? Boolean.parseBoolean(reuse) : jsc.getConf().getBoolean(REUSE_ENGINES, true);
         int batch = train.batchSize();
         List<Integer> sizes = shards.map(LabeledImages::count).collect();
         int maxBatches = 0;
@@ -182,54 +194,59 @@ public final class SparkFfTrainer {
         }
         long started = System.nanoTime();
         int total = totalRounds();
-        for (int r = firstRound; r < total; r++) {
-            RoundPosition pos = position(r);
-            jsc.setJobGroup("ffspark-train-round-" + r, String.format("FF train: phase %d epoch %d/%d round %d/%d (%d in epoch)",
-                    pos.phase(), pos.epoch() + 1, train.epochs(), r + 1, total, pos.indexInEpoch() + 1), false);
-            long t0 = System.nanoTime();
-            TrainState before = state;
-            boolean perWorker = options.optimizerState() == OptimizerState.PER_WORKER;
-            // Per-worker state: one broadcast per partition, so an executor fetches its own tasks' moments only.
-            Broadcast<TrainState> bc = jsc.broadcast(perWorker ? state.parametersOnly() : state.forWorkers());
-            List<Broadcast<TrainState>> own = new ArrayList<>();
-            for (int p = 0; perWorker && p < partitions; p++) {
-                own.add(jsc.broadcast(state.worker(p)));
+        try {
+            for (int r = firstRound; r < total; r++) {
+                RoundPosition pos = position(r);
+                jsc.setJobGroup("ffspark-train-round-" + r, String.format("FF train: phase %d epoch %d/%d round %d/%d (%d in epoch)",
+                        pos.phase(), pos.epoch() + 1, train.epochs(), r + 1, total, pos.indexInEpoch() + 1), false);
+                long t0 = System.nanoTime();
+                TrainState before = state;
+                boolean perWorker = options.optimizerState() == OptimizerState.PER_WORKER;
+                // Per-worker state: one broadcast per partition, so an executor fetches its own tasks' moments only.
+                Broadcast<TrainState> bc = jsc.broadcast(perWorker ? state.parametersOnly() : state.forWorkers());
+                List<Broadcast<TrainState>> own = new ArrayList<>();
+                for (int p = 0; perWorker && p < partitions; p++) {
+                    own.add(jsc.broadcast(state.worker(p)));
+                }
+                long t1 = System.nanoTime();
+                RoundResult result = round(bc, own, pos);
+                long t2 = System.nanoTime();
+                state = average(result, state, options.optimizerState() == OptimizerState.PER_WORKER);
+                if (options.blockMomentumOn()) {
+                    state = blockStep(before, state, options.blockMomentum(), options.blockLearningRate());
+                }
+                bc.destroy(false);
+                own.forEach(b -> b.destroy(false));
+                long t3 = System.nanoTime();
+                LayerStats stats = new LayerStats(ff.hiddenLayers());
+                long examples = 0;
+                double compute = 0;
+                double fetch = 0;
+                for (int p = 0; p < partitions; p++) {
+                    stats.mergeInPlace(result.stats[p]);
+                    compute = Math.max(compute, result.computeSeconds[p]);
+                    fetch = Math.max(fetch, result.fetchSeconds[p]);
+                }
+                for (int l = 0; l < stats.layers(); l++) {
+                    examples = Math.max(examples, stats.examples(l));
+                }
+                // Stop before a diverged state reaches a checkpoint or the model.
+                stats.requireFinite("round " + (r + 1));
+                double secs = (t3 - t0) / 1e9;
+                double elapsed = (t3 - started) / 1e9;
+                double eta = elapsed / (r + 1 - firstRound) * (total - r - 1);
+                // broadcast = the driver's writing plus the slowest executor fetch; aggregate = the rest of the round
+                // (scheduling, result transfer, tree sum, averaging, and waiting for the slowest task).
+                double broadcast = (t1 - t0) / 1e9 + fetch;
+                listener.roundDone(new RoundReport(pos, total, stats, examples, secs, compute, broadcast,
+                        Math.max(0, secs - compute - broadcast), eta), state);
             }
-            long t1 = System.nanoTime();
-            RoundResult result = round(bc, own, pos);
-            long t2 = System.nanoTime();
-            state = average(result, state, options.optimizerState() == OptimizerState.PER_WORKER);
-            if (options.blockMomentumOn()) {
-                state = blockStep(before, state, options.blockMomentum(), options.blockLearningRate());
-            }
-            bc.destroy(false);
-            own.forEach(b -> b.destroy(false));
-            long t3 = System.nanoTime();
-            LayerStats stats = new LayerStats(ff.hiddenLayers());
-            long examples = 0;
-            double compute = 0;
-            double fetch = 0;
-            for (int p = 0; p < partitions; p++) {
-                stats.mergeInPlace(result.stats[p]);
-                compute = Math.max(compute, result.computeSeconds[p]);
-                fetch = Math.max(fetch, result.fetchSeconds[p]);
-            }
-            for (int l = 0; l < stats.layers(); l++) {
-                examples = Math.max(examples, stats.examples(l));
-            }
-            // Stop before a diverged state reaches a checkpoint or the model.
-            stats.requireFinite("round " + (r + 1));
-            double secs = (t3 - t0) / 1e9;
-            double elapsed = (t3 - started) / 1e9;
-            double eta = elapsed / (r + 1 - firstRound) * (total - r - 1);
-            // broadcast = the driver's writing plus the slowest executor fetch; aggregate = the rest of the round
-            // (scheduling, result transfer, tree sum, averaging, and waiting for the slowest task).
-            double broadcast = (t1 - t0) / 1e9 + fetch;
-            listener.roundDone(new RoundReport(pos, total, stats, examples, secs, compute, broadcast,
-                    Math.max(0, secs - compute - broadcast), eta), state);
+            return state;
+        } finally {
+            jsc.clearJobGroup();
+            // In local mode the tasks ran in this JVM: free their engines now (also after a failure), not at exit.
+            EnginePool.clear();
         }
-        jsc.clearJobGroup();
-        return state;
     }
 
     private RoundResult round(Broadcast<TrainState> bc, List<Broadcast<TrainState>> ownStates, RoundPosition pos) {
@@ -239,6 +256,8 @@ public final class SparkFfTrainer {
         final int n = partitions;
         final int failRound = options.failOnceAtRound();
         final boolean perWorker = options.optimizerState() == OptimizerState.PER_WORKER;
+        final String run = runId;
+        final boolean reuse = reuseEngines;
         JavaRDD<RoundResult> results = shards.mapPartitionsWithIndex((Integer p, Iterator<LabeledImages> it) -> {
             TaskContext ctx = TaskContext.get();
             if (failRound == pos.round() && p == 0 && ctx != null && ctx.attemptNumber() == 0) {
@@ -251,24 +270,33 @@ public final class SparkFfTrainer {
             TrainState s = bc.value();
             TrainState ownState = perWorker ? ownStates.get(p).value() : s;
             long tf = System.nanoTime();
-            FfModel model = new FfModel(ffc, s.params().clone());
             LayerStats stats = new LayerStats(ffc.hiddenLayers());
             int from = pos.indexInEpoch() * period;
             int ran;
             float[] vector;
             float[] own = null;
             long[] steps;
-            try (ShardTrainer worker = new ShardTrainer(model, tc, shard, p, 1)) {
-                org.ffspark.ff.Optimizer opt = worker.trainer().optimizer();
-                opt.loadState(ownState, 0);
-                ran = shard.count() == 0 ? 0 : worker.run(pos.phase(), pos.epoch(), from, from + period, stats);
+            EnginePool.Lease lease = reuse ? EnginePool.take(run, p, shard, ffc, tc, s.params(), ownState, 0)
+                    : EnginePool.fresh(p, shard, ffc, tc, s.params(), ownState, 0);
+            boolean ok = false;
+            try {
+                FfModel model = lease.model();
+                org.ffspark.ff.Optimizer opt = lease.engine().trainer().optimizer();
+                ran = shard.count() == 0 ? 0 : lease.engine().run(pos.phase(), pos.epoch(), from, from + period, stats);
                 steps = opt.steps().clone();
-                // Live arrays, copied once into the vectors that travel (no intermediate TrainState).
+                // Copies of the live arrays (the engine is reused next round) in the vectors that travel.
                 if (perWorker) {
-                    vector = ran == 0 ? new float[s.params().length] : model.params();
+                    vector = ran == 0 ? new float[s.params().length] : model.params().clone();
                     own = ran == 0 ? null : concat(new float[0], opt.firstMoment(), opt.secondMoment());
                 } else {
                     vector = ran == 0 ? new float[vectorLength(s)] : concat(model.params(), opt.firstMoment(), opt.secondMoment());
+                }
+                ok = true;
+            } finally {
+                if (ok && reuse) {
+                    lease.release();
+                } else {
+                    lease.discard();
                 }
             }
             double secs = (System.nanoTime() - tf) / 1e9;

@@ -126,6 +126,27 @@ class SparkFfTrainerTest {
     }
 
     @Test
+    void reusedEnginesComputeTheSameBitsAsFreshOnesAndArePooledBetweenRounds() {
+        LabeledImages data = TestData.mnistTrain().head(600);
+        SparkSession session = SparkTests.session();
+        int[] idle = {0};
+        TrainState pooled = run(session, data, 2, perWorker(3, -1), (r, st) -> idle[0] = Math.max(idle[0], EnginePool.idle()));
+        assertEquals(2, idle[0], "after a local-mode round both partitions' engines wait in this JVM's pool");
+        assertEquals(0, EnginePool.idle(), "the run frees its engines when it ends");
+        session.sparkContext().setLocalProperty(SparkFfTrainer.REUSE_ENGINES, "false");
+        TrainState fresh;
+        try {
+            fresh = run(session, data, 2, perWorker(3, 2), (r, st) -> assertEquals(0, EnginePool.idle()));
+        } finally {
+            session.sparkContext().setLocalProperty(SparkFfTrainer.REUSE_ENGINES, null);
+        }
+        assertArrayEquals(fresh.params(), pooled.params());
+        assertArrayEquals(fresh.firstMoment(), pooled.firstMoment());
+        assertArrayEquals(fresh.secondMoment(), pooled.secondMoment());
+        assertArrayEquals(fresh.steps(), pooled.steps());
+    }
+
+    @Test
     void twoPartitionsAreDeterministicAndSurviveAFailedTaskAttempt() {
         LabeledImages data = TestData.mnistTrain().head(600);
         float[] a = spark(SparkTests.session(), data, 2, 3, -1);
