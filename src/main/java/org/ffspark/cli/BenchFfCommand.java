@@ -58,11 +58,8 @@ final class BenchFfCommand implements Callable<Integer> {
             if (seconds.isEmpty()) {
                 throw new IllegalArgumentException("no epochs timed");
             }
-            List<Double> rest = new java.util.ArrayList<>(seconds.subList(Math.min(1, seconds.size() - 1), seconds.size()));
-            java.util.Collections.sort(rest);
-            int n = rest.size();
-            double median = n % 2 == 1 ? rest.get(n / 2) : (rest.get(n / 2 - 1) + rest.get(n / 2)) / 2;
-            return new EpochTimes(seconds.get(0), median, rest.get(0), rest.get(n - 1));
+            List<Double> rest = seconds.subList(Math.min(1, seconds.size() - 1), seconds.size());
+            return new EpochTimes(seconds.get(0), Medians.of(rest), java.util.Collections.min(rest), java.util.Collections.max(rest));
         }
     }
 

@@ -50,6 +50,11 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--configs", split = ";", defaultValue = "784,500,500;784,2000,2000,2000,2000", description = "Layer sizes, ';'-separated (default ${DEFAULT-VALUE}).")
     List<String> configs;
 
+    @Option(names = "--repeats", paramLabel = "N", defaultValue = "1",
+            description = "Measure every set-up N times, alternating the order (odd repeats reversed), and report each ratio's"
+                    + " median and range: this machine's speed drifts by tens of percent within minutes (default ${DEFAULT-VALUE}).")
+    int repeats;
+
     @Option(names = "--no-cluster", description = "Skip the local-cluster measurements.")
     boolean noCluster;
 
@@ -62,6 +67,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         org.ffspark.config.ConfigException.require(wideExamples == null || wideExamples >= 1, "--wide-examples", wideExamples, "must be >= 1");
         org.ffspark.config.ConfigException.require(warmupEpochs >= 0, "--warmup-epochs", warmupEpochs, "must be >= 0");
         org.ffspark.config.ConfigException.require(epochs >= 1, "--epochs", epochs, "must be >= 1");
+        org.ffspark.config.ConfigException.require(repeats >= 1, "--repeats", repeats, "must be >= 1");
         for (int period : periods) {
             org.ffspark.config.ConfigException.require(period >= 1, "--averaging-period", period, "must be >= 1");
         }
@@ -76,51 +82,51 @@ final class BenchTrainCommand implements Callable<Integer> {
             boolean wide = layers.contains("2000");
             TrainFfConfig cfg = TrainFfConfig.load(null, List.of("ff.layers=" + layers, "ff.norm=" + (wide ? "RMS" : "L2")));
             LabeledImages set = all.head(wide ? (wideExamples != null ? wideExamples : Math.max(1000, examples / 10)) : examples);
-            TrainBenchmark.Result single = TrainBenchmark.local(cfg, set, warmupEpochs, epochs);
-            print(layers, single);
             for (int period : periods) {
-                List<TrainBenchmark.Result> rs = new ArrayList<>();
-                rs.add(single);
-                try (SparkSession s = TrainBenchmark.open("local[2]", cp)) {
-                    rs.add(TrainBenchmark.spark("Spark local[2], 2 partitions", s, cfg, set, 2, period, warmupEpochs, epochs));
-                }
-                TrainBenchmark.Result one = null;
-                TrainBenchmark.Result two = null;
-                if (!noCluster) {
-                    try (SparkSession s = TrainBenchmark.open("local-cluster[1,1,2560]", cp)) {
-                        one = TrainBenchmark.spark("local-cluster, 1 executor, 2 partitions", s, cfg, set, 2, period, warmupEpochs, epochs);
-                        rs.add(one);
-                    }
-                    try (SparkSession s = TrainBenchmark.open("local-cluster[2,1,2560]", cp)) {
-                        two = TrainBenchmark.spark("local-cluster, 2 executors, 2 partitions", s, cfg, set, 2, period, warmupEpochs, epochs);
-                        rs.add(two);
-                    }
-                }
                 ObjectNode o = results.addObject();
                 o.put("layers", layers);
                 o.put("examples", set.count());
                 o.put("averagingPeriodBatches", period);
-                ArrayNode runs = o.putArray("runs");
-                for (TrainBenchmark.Result r : rs) {
-                    if (r != single) {
-                        print(layers + " period " + period, r);
+                ArrayNode reps = o.putArray("repeats");
+                List<Double> local2 = new ArrayList<>();
+                List<Double> scaling = new ArrayList<>();
+                for (int rep = 0; rep < repeats; rep++) {
+                    // Odd repeats run the modes in reverse order, so a drift of the machine's speed during the
+                    // benchmark (seen here: +-40% within minutes) does not favour one side of a ratio.
+                    List<Mode> order = new ArrayList<>(noCluster ? List.of(Mode.SINGLE, Mode.LOCAL2) : List.of(Mode.values()));
+                    if (rep % 2 == 1) {
+                        java.util.Collections.reverse(order);
                     }
-                    ObjectNode ro = runs.addObject();
-                    ro.put("label", r.label());
-                    ro.put("examplesPerSecond", r.examplesPerSecond());
-                    ro.put("seconds", r.seconds());
-                    ro.put("computeSeconds", r.compute());
-                    ro.put("broadcastSeconds", r.broadcast());
-                    ro.put("aggregateSeconds", r.aggregate());
-                    ro.put("rounds", r.rounds());
+                    java.util.Map<Mode, TrainBenchmark.Result> rs = new java.util.EnumMap<>(Mode.class);
+                    for (Mode m : order) {
+                        TrainBenchmark.Result r = measure(m, cfg, set, period, cp);
+                        rs.put(m, r);
+                        print(layers + (m == Mode.SINGLE ? "" : " period " + period) + (repeats > 1 ? " repeat " + (rep + 1) : ""), r);
+                    }
+                    ObjectNode ro = reps.addObject();
+                    ArrayNode runs = ro.putArray("runs");
+                    rs.values().forEach(r -> {
+                        ObjectNode x = runs.addObject();
+                        x.put("label", r.label());
+                        x.put("examplesPerSecond", r.examplesPerSecond());
+                        x.put("seconds", r.seconds());
+                        x.put("computeSeconds", r.compute());
+                        x.put("broadcastSeconds", r.broadcast());
+                        x.put("aggregateSeconds", r.aggregate());
+                        x.put("rounds", r.rounds());
+                    });
+                    double ratio = rs.get(Mode.LOCAL2).examplesPerSecond() / rs.get(Mode.SINGLE).examplesPerSecond();
+                    local2.add(ratio);
+                    ro.put("sparkLocal2OverSingleJvm", ratio);
+                    if (!noCluster) {
+                        double scale = rs.get(Mode.TWO_EXECUTORS).examplesPerSecond() / rs.get(Mode.ONE_EXECUTOR).examplesPerSecond();
+                        scaling.add(scale);
+                        ro.put("twoExecutorsOverOne", scale);
+                    }
                 }
-                double ratio = rs.get(1).examplesPerSecond() / single.examplesPerSecond();
-                System.out.printf("bench-train %s period %d: Spark local[2]/single JVM = %.2f%n", layers, period, ratio);
-                o.put("sparkLocal2OverSingleJvm", ratio);
-                if (one != null) {
-                    double scale = two.examplesPerSecond() / one.examplesPerSecond();
-                    System.out.printf("bench-train %s period %d: 2 executors / 1 executor = %.2f%n", layers, period, scale);
-                    o.put("twoExecutorsOverOne", scale);
+                summarise(layers, period, "Spark local[2]/single JVM", local2, o, "sparkLocal2OverSingleJvm");
+                if (!noCluster) {
+                    summarise(layers, period, "2 executors / 1 executor", scaling, o, "twoExecutorsOverOne");
                 }
             }
         }
@@ -130,6 +136,43 @@ final class BenchTrainCommand implements Callable<Integer> {
         Files.write(out, Json.bytes(root));
         System.out.println("bench-train: results written to " + out);
         return Main.OK;
+    }
+
+    /** The measured set-ups of one repeat. */
+    enum Mode { SINGLE, LOCAL2, ONE_EXECUTOR, TWO_EXECUTORS }
+
+    private TrainBenchmark.Result measure(Mode m, TrainFfConfig cfg, LabeledImages set, int period, String cp) {
+        if (m == Mode.SINGLE) {
+            return TrainBenchmark.local(cfg, set, warmupEpochs, epochs);
+        }
+        String master = switch (m) {
+            case LOCAL2 -> "local[2]";
+            case ONE_EXECUTOR -> "local-cluster[1,1,2560]";
+            default -> "local-cluster[2,1,2560]";
+        };
+        String label = switch (m) {
+            case LOCAL2 -> "Spark local[2], 2 partitions";
+            case ONE_EXECUTOR -> "local-cluster, 1 executor, 2 partitions";
+            default -> "local-cluster, 2 executors, 2 partitions";
+        };
+        try (SparkSession s = TrainBenchmark.open(master, cp)) {
+            return TrainBenchmark.spark(label, s, cfg, set, 2, period, warmupEpochs, epochs);
+        }
+    }
+
+    /** Prints and records the median (and range) of one ratio over the repeats; the JSON field holds the median. */
+    private static void summarise(String layers, int period, String what, List<Double> ratios, ObjectNode o, String field) {
+        double median = Medians.of(ratios);
+        if (ratios.size() == 1) {
+            System.out.printf("bench-train %s period %d: %s = %.2f%n", layers, period, what, median);
+        } else {
+            System.out.printf("bench-train %s period %d: %s = %.2f (median of %d repeats; range %.2f-%.2f; each %s)%n", layers, period,
+                    what, median, ratios.size(), java.util.Collections.min(ratios), java.util.Collections.max(ratios),
+                    ratios.stream().map(r -> String.format("%.2f", r)).toList());
+        }
+        o.put(field, median);
+        o.put(field + "Min", java.util.Collections.min(ratios));
+        o.put(field + "Max", java.util.Collections.max(ratios));
     }
 
     private static void print(String what, TrainBenchmark.Result r) {

@@ -27,4 +27,11 @@ class BenchFfCommandTest {
         assertEquals(3.1, t.medianAfterFirst());
         assertThrows(IllegalArgumentException.class, () -> BenchFfCommand.EpochTimes.of(List.of()));
     }
+
+    @Test
+    void mediansOfOddAndEvenCounts() {
+        assertEquals(2.0, Medians.of(List.of(3.0, 1.0, 2.0)));
+        assertEquals(1.5, Medians.of(List.of(2.0, 1.0)));
+        assertThrows(IllegalArgumentException.class, () -> Medians.of(List.of()));
+    }
 }
