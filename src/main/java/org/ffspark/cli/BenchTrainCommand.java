@@ -40,6 +40,11 @@ final class BenchTrainCommand implements Callable<Integer> {
             description = "Untimed epochs before the timed ones, in every mode (default ${DEFAULT-VALUE}); fresh executor JVMs compile for a while.")
     int warmupEpochs;
 
+    @Option(names = "--warmup-rounds", paramLabel = "N", defaultValue = "150",
+            description = "Short untimed averaging rounds (one minibatch per partition) before the warm-up epochs of every Spark set-up:"
+                    + " fresh executor JVMs compile Spark's task path for a few hundred jobs, which a long training amortises (default ${DEFAULT-VALUE}).")
+    int warmupRounds;
+
     @Option(names = "--epochs", defaultValue = "2", description = "Timed epochs after the warm-up (default ${DEFAULT-VALUE}).")
     int epochs;
 
@@ -67,6 +72,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         org.ffspark.config.ConfigException.require(wideExamples == null || wideExamples >= 1, "--wide-examples", wideExamples, "must be >= 1");
         org.ffspark.config.ConfigException.require(warmupEpochs >= 0, "--warmup-epochs", warmupEpochs, "must be >= 0");
         org.ffspark.config.ConfigException.require(epochs >= 1, "--epochs", epochs, "must be >= 1");
+        org.ffspark.config.ConfigException.require(warmupRounds >= 0, "--warmup-rounds", warmupRounds, "must be >= 0");
         org.ffspark.config.ConfigException.require(repeats >= 1, "--repeats", repeats, "must be >= 1");
         for (int period : periods) {
             org.ffspark.config.ConfigException.require(period >= 1, "--averaging-period", period, "must be >= 1");
@@ -156,7 +162,7 @@ final class BenchTrainCommand implements Callable<Integer> {
             default -> "local-cluster, 2 executors, 2 partitions";
         };
         try (SparkSession s = TrainBenchmark.open(master, cp)) {
-            return TrainBenchmark.spark(label, s, cfg, set, 2, period, warmupEpochs, epochs);
+            return TrainBenchmark.spark(label, s, cfg, set, 2, period, warmupRounds, warmupEpochs, epochs);
         }
     }
 

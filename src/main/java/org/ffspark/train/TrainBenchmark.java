@@ -46,19 +46,32 @@ public final class TrainBenchmark {
         }
     }
 
-    /** Spark examples/s on {@code spark} with {@code partitions} shards; the first {@code warmup} epochs are not timed. */
+    /**
+     * Spark examples/s on {@code spark} with {@code partitions} shards; the first {@code warmup} epochs are not timed.
+     * Before them, {@code warmupRounds} short rounds (one minibatch per partition each, on the first examples) run
+     * Spark's own task path as often as a long training does: fresh executor JVMs compile it for a few hundred jobs
+     * (measured on this machine, local-cluster with two executors: an empty two-task job took 124 ms in the first
+     * 20 jobs and 32-38 ms after 300; a job fetching an 8 MB broadcast 268 ms, then 96-108 ms).
+     */
     public static Result spark(String label, SparkSession spark, TrainFfConfig cfg, LabeledImages data, int partitions,
-                               int period, int warmup, int epochs) {
+                               int period, int warmupRounds, int warmup, int epochs) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        if (warmupRounds > 0) {
+            int n = Math.min(data.count(), warmupRounds * partitions * cfg.train().batchSize());
+            JavaRDD<LabeledImages> small = Shards.fromImages(jsc, data.head(n), partitions, cfg.train().seed());
+            try {
+                TrainFfConfig c = TrainFfConfig.load(null, withEpochs(cfg, 1));
+                SparkFfTrainer t = new SparkFfTrainer(jsc, small, c.ff(), c.train(), new SparkFfTrainer.Options(1, 0, -1));
+                t.run(initialState(c), 0, (r, st) -> { });
+            } finally {
+                small.unpersist(false);
+            }
+        }
         JavaRDD<LabeledImages> shards = Shards.fromImages(jsc, data, partitions, cfg.train().seed());
         try {
             TrainFfConfig c = TrainFfConfig.load(null, withEpochs(cfg, warmup + epochs));
             SparkFfTrainer t = new SparkFfTrainer(jsc, shards, c.ff(), c.train(), new SparkFfTrainer.Options(period, 0, -1));
-            FfModel init = FfModel.initialise(c.ff(), c.train().seed());
-            TrainState s;
-            try (FfTrainer ft = new FfTrainer(init, c.train(), 1, 1)) {
-                s = TrainState.initial(init, ft.optimizer());
-            }
+            TrainState s = initialState(c);
             int untimed = t.totalRounds() / (warmup + epochs) * warmup;
             double[] split = new double[4];
             long[] examples = new long[1];
@@ -74,6 +87,13 @@ public final class TrainBenchmark {
             return new Result(label, examples[0] / split[0], split[0], split[1], split[2], split[3], t.totalRounds() - untimed);
         } finally {
             shards.unpersist(false);
+        }
+    }
+
+    private static TrainState initialState(TrainFfConfig c) {
+        FfModel init = FfModel.initialise(c.ff(), c.train().seed());
+        try (FfTrainer ft = new FfTrainer(init, c.train(), 1, 1)) {
+            return TrainState.initial(init, ft.optimizer());
         }
     }
 

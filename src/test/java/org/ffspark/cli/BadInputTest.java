@@ -277,6 +277,14 @@ class BadInputTest {
     }
 
     @Test
+    void benchTrainWithoutRepeatsOrWithNegativeWarmUpRounds() {
+        refused(Main.BAD_CONFIG, List.of("--repeats = 0", "must be >= 1"),
+                "bench-train", "--data", TestData.mnistDir().toString(), "--repeats", "0", "--out", out.resolve("b.json").toString());
+        refused(Main.BAD_CONFIG, List.of("--warmup-rounds = -1", "must be >= 0"),
+                "bench-train", "--data", TestData.mnistDir().toString(), "--warmup-rounds", "-1", "--out", out.resolve("b.json").toString());
+    }
+
+    @Test
     void blockMomentumWithLocalTraining() {
         refused(Main.BAD_CONFIG, List.of("--block-momentum/--block-lr = 0.5/1.0", "only without --local"),
                 "train", "--local", "--data", TestData.mnistDir().toString(), "--model", out.toString(), "--block-momentum", "0.5");
