@@ -22,11 +22,12 @@ import org.ffspark.ff.TrainState;
  *
  * <p>An engine is reused only for the same run (a random id per {@link SparkFfTrainer}), partition and shard
  * object (a cached partition that was evicted and recomputed is a new object). Taking removes the engine from the
- * pool, so two attempts of one partition never share it. At most {@link #MAX_IDLE} idle engines are kept per JVM;
- * older ones are closed (their native memory freed).
+ * pool, so two attempts of one partition never share it. At most {@link #MAX_IDLE} idle engines are kept per JVM,
+ * and beyond the newest one only while their heap (about 16 bytes per parameter: 210 MB for 784-2000x4) stays
+ * within a quarter of the JVM's maximum heap; older ones are closed (their native memory freed).
  */
 final class EnginePool {
-    /** Idle engines kept per JVM: enough for a few partitions per executor; more are closed. */
+    /** Idle engines kept per JVM at most: enough for a few partitions per executor; more are closed. */
     static final int MAX_IDLE = 4;
 
     private record Entry(String run, int partition, LabeledImages shard, FfModel model, ShardTrainer engine) {}
@@ -78,6 +79,19 @@ final class EnginePool {
         }
     }
 
+    /** Heap an idle engine holds: parameters, gradient and two optimizer buffers of the parameters' size. */
+    static long heapBytes(Entry e) {
+        return 4L * Float.BYTES * e.model.params().length;
+    }
+
+    private static long heapBytes(Deque<Entry> entries) {
+        long sum = 0;
+        for (Entry e : entries) {
+            sum += heapBytes(e);
+        }
+        return sum;
+    }
+
     /** Idle engines held in this JVM now. */
     static int idle() {
         synchronized (IDLE) {
@@ -102,16 +116,15 @@ final class EnginePool {
         }
 
         void release() {
-            Entry evicted = null;
+            java.util.List<Entry> evicted = new java.util.ArrayList<>();
             synchronized (IDLE) {
                 IDLE.addFirst(entry);
-                if (IDLE.size() > MAX_IDLE) {
-                    evicted = IDLE.removeLast();
+                long budget = Runtime.getRuntime().maxMemory() / 4;
+                while (IDLE.size() > MAX_IDLE || (IDLE.size() > 1 && heapBytes(IDLE) > budget)) {
+                    evicted.add(IDLE.removeLast());
                 }
             }
-            if (evicted != null) {
-                evicted.engine.close();
-            }
+            evicted.forEach(e -> e.engine.close());
         }
 
         void discard() {
