@@ -22,9 +22,11 @@ import org.ffspark.ff.TrainState;
  *
  * <p>An engine is reused only for the same run (a random id per {@link SparkFfTrainer}), partition and shard
  * object (a cached partition that was evicted and recomputed is a new object). Taking removes the engine from the
- * pool, so two attempts of one partition never share it. At most {@link #MAX_IDLE} idle engines are kept per JVM,
- * and beyond the newest one only while their heap (about 16 bytes per parameter: 210 MB for 784-2000x4) stays
- * within a quarter of the JVM's maximum heap; older ones are closed (their native memory freed).
+ * pool, so two attempts of one partition never share it. A JVM keeps at most {@link #MAX_IDLE} idle engines, only
+ * of the run that released one last, and only while their heap (16 bytes per parameter: 217 MB for 784-2000x4,
+ * 10 MB for 784-500-500) stays within an eighth of the JVM's maximum heap, so the pool never holds more than that
+ * beyond what a round needs anyway (a 784-2000x4 executor with a 2.5 GB heap keeps one engine; with 1 GB, none).
+ * Older engines are closed (their native memory freed).
  */
 final class EnginePool {
     /** Idle engines kept per JVM at most: enough for a few partitions per executor; more are closed. */
@@ -118,9 +120,17 @@ final class EnginePool {
         void release() {
             java.util.List<Entry> evicted = new java.util.ArrayList<>();
             synchronized (IDLE) {
+                // Engines of other runs (a finished warm-up, an earlier training in this application) go first.
+                for (Iterator<Entry> it = IDLE.iterator(); it.hasNext(); ) {
+                    Entry e = it.next();
+                    if (!e.run.equals(entry.run)) {
+                        it.remove();
+                        evicted.add(e);
+                    }
+                }
                 IDLE.addFirst(entry);
-                long budget = Runtime.getRuntime().maxMemory() / 4;
-                while (IDLE.size() > MAX_IDLE || (IDLE.size() > 1 && heapBytes(IDLE) > budget)) {
+                long budget = Runtime.getRuntime().maxMemory() / 8;
+                while (!IDLE.isEmpty() && (IDLE.size() > MAX_IDLE || heapBytes(IDLE) > budget)) {
                     evicted.add(IDLE.removeLast());
                 }
             }

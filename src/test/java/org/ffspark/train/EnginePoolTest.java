@@ -52,9 +52,11 @@ class EnginePoolTest {
         assertNotSame(b.engine(), other.engine());
         assertNotSame(b.engine(), otherRun.engine());
         assertNotSame(b.engine(), otherShard.engine(), "a recomputed shard is a new object: a new engine");
-        other.discard();
-        otherRun.discard();
-        otherShard.discard();
+        other.release();
+        otherShard.release();
+        assertEquals(3, EnginePool.idle(), "partitions 0 (twice: two shard objects) and 1 of the same run");
+        otherRun.release();
+        assertEquals(1, EnginePool.idle(), "releasing another run's engine closes the first run's idle ones");
     }
 
     @Test
