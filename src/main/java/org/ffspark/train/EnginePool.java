@@ -52,23 +52,25 @@ final class EnginePool {
                 }
             }
         }
-        Entry e = found;
-        if (e == null) {
-            FfModel model = new FfModel(ff, params.clone());
-            e = new Entry(run, partition, shard, model, new ShardTrainer(model, train, shard, partition, 1));
-        } else {
-            System.arraycopy(params, 0, e.model.params(), 0, params.length);
-            e.engine.trainer().parametersChanged();
+        if (found == null) {
+            return create(run, partition, shard, ff, train, params, optimizerState, worker);
         }
-        e.engine.trainer().optimizer().loadState(optimizerState, worker);
-        return new Lease(e);
+        System.arraycopy(params, 0, found.model.params(), 0, params.length);
+        found.engine.trainer().parametersChanged();
+        found.engine.trainer().optimizer().loadState(optimizerState, worker);
+        return new Lease(found);
     }
 
     /** A fresh engine that is never pooled (for {@code spark.ffspark.reuseEngines=false}). */
     static Lease fresh(int partition, LabeledImages shard, FfConfig ff, TrainConfig train, float[] params,
                        TrainState optimizerState, int worker) {
+        return create("", partition, shard, ff, train, params, optimizerState, worker);
+    }
+
+    private static Lease create(String run, int partition, LabeledImages shard, FfConfig ff, TrainConfig train,
+                                float[] params, TrainState optimizerState, int worker) {
         FfModel model = new FfModel(ff, params.clone());
-        Entry e = new Entry("", partition, shard, model, new ShardTrainer(model, train, shard, partition, 1));
+        Entry e = new Entry(run, partition, shard, model, new ShardTrainer(model, train, shard, partition, 1));
         e.engine.trainer().optimizer().loadState(optimizerState, worker);
         return new Lease(e);
     }

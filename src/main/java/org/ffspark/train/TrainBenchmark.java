@@ -26,8 +26,8 @@ public final class TrainBenchmark {
     public record Result(String label, double examplesPerSecond, double seconds, double compute, double broadcast,
                          double aggregate, int rounds) {}
 
-    /** Layer sizes of the net the warm-up rounds train. */
-    static final String WARMUP_LAYERS = "784,64,64";
+    /** Bytes of training state (parameters and Adam moments) the warm-up rounds may ship each way, in total. */
+    static final long WARMUP_BYTES = 2_000_000_000L;
 
     private TrainBenchmark() {}
 
@@ -51,23 +51,25 @@ public final class TrainBenchmark {
 
     /**
      * Spark examples/s on {@code spark} with {@code partitions} shards; the first {@code warmup} epochs are not timed.
-     * Before them, {@code warmupRounds} short rounds (one minibatch per partition each, on the first examples, of a
-     * small {@value #WARMUP_LAYERS} net) run Spark's own task path as often as a long training does: fresh executor JVMs compile it for a few hundred jobs
+     * Before them, up to {@code warmupRounds} short rounds (one minibatch per partition each, on the first examples;
+     * fewer for a large net, see {@link #WARMUP_BYTES}) run Spark's own task path as often as a long training does:
+     * fresh executor JVMs compile it for a few hundred jobs
      * (measured on this machine, local-cluster with two executors: an empty two-task job took 124 ms in the first
      * 20 jobs and 32-38 ms after 300; a job fetching an 8 MB broadcast 268 ms, then 96-108 ms).
      */
     public static Result spark(String label, SparkSession spark, TrainFfConfig cfg, LabeledImages data, int partitions,
                                int period, int warmupRounds, int warmup, int epochs) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        if (warmupRounds > 0) {
-            int n = Math.min(data.count(), warmupRounds * partitions * cfg.train().batchSize());
+        // The benchmarked net itself, at most WARMUP_BYTES of state shipped each way (784-2000x4: 12 rounds). With a
+        // small 784-64-64 net instead, one run gave 2 executors / 1 = 1.19-1.23 at period 10 where the full-size
+        // warm-up had given a median of 1.68 (on a slower phase of the machine, so not settled; kept to the measured one).
+        long stateBytes = 12L * new org.ffspark.ff.FfLayout(cfg.ff()).size();
+        int rounds = (int) Math.min(warmupRounds, Math.max(Math.min(warmupRounds, 10), WARMUP_BYTES / stateBytes));
+        if (rounds > 0) {
+            int n = Math.min(data.count(), rounds * partitions * cfg.train().batchSize());
             JavaRDD<LabeledImages> small = Shards.fromImages(jsc, data.head(n), partitions, cfg.train().seed());
             try {
-                // A small net: the rounds exercise the same Spark and serialisation code in seconds even when the
-                // benchmarked net's state is 164 MB; the warm-up epochs then compile the engine at full size.
-                List<String> sets = new ArrayList<>(withEpochs(cfg, 1));
-                sets.replaceAll(kv -> kv.startsWith("ff.layers=") ? "ff.layers=" + WARMUP_LAYERS : kv);
-                TrainFfConfig c = TrainFfConfig.load(null, sets);
+                TrainFfConfig c = TrainFfConfig.load(null, withEpochs(cfg, 1));
                 SparkFfTrainer t = new SparkFfTrainer(jsc, small, c.ff(), c.train(), new SparkFfTrainer.Options(1, 0, -1));
                 t.run(initialState(c), 0, (r, st) -> { });
             } finally {
