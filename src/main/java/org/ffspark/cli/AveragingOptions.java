@@ -26,6 +26,11 @@ public final class AveragingOptions {
 
     /** The parsed optimizer-state mode; refuses anything else, naming the flag. */
     SparkFfTrainer.OptimizerState mode() {
+        return parseMode(value);
+    }
+
+    /** An {@code --optimizer-state} value ('averaged' or 'per-worker'); refuses anything else, naming the flag. */
+    static SparkFfTrainer.OptimizerState parseMode(String value) {
         String v = value.trim().toUpperCase(Locale.ROOT).replace('-', '_');
         try {
             return SparkFfTrainer.OptimizerState.valueOf(v);

@@ -52,6 +52,12 @@ final class BenchTrainCommand implements Callable<Integer> {
             description = "Minibatches between averages; a comma-separated list measures each against the same single-JVM run (default ${DEFAULT-VALUE}).")
     List<Integer> periods;
 
+    @Option(names = "--optimizer-state", paramLabel = "MODE", defaultValue = "averaged",
+            description = "Spark set-ups: 'averaged' (the optimizer state travels with the parameters both ways every round) or"
+                    + " 'per-worker' (each partition keeps its own; an executor whose pooled engine ran the partition's previous"
+                    + " round does not fetch it) (default ${DEFAULT-VALUE}).")
+    String optimizerState;
+
     @Option(names = "--configs", split = ";", defaultValue = "784,500,500;784,2000,2000,2000,2000", description = "Layer sizes, ';'-separated (default ${DEFAULT-VALUE}).")
     List<String> configs;
 
@@ -77,12 +83,14 @@ final class BenchTrainCommand implements Callable<Integer> {
         for (int period : periods) {
             org.ffspark.config.ConfigException.require(period >= 1, "--averaging-period", period, "must be >= 1");
         }
+        org.ffspark.train.SparkFfTrainer.OptimizerState mode = AveragingOptions.parseMode(optimizerState);
         LabeledImages all = IdxDataset.read(Storage.local(), data, Split.TRAIN).images();
         String cp = System.getProperty("java.class.path");
         ObjectNode root = Json.object();
         root.put("gitCommit", BuildInfo.gitCommit());
         ArrayNode ps = root.putArray("averagingPeriodBatches");
         periods.forEach(ps::add);
+        root.put("optimizerState", mode.name());
         ArrayNode results = root.putArray("results");
         for (String layers : configs) {
             boolean wide = layers.contains("2000");
@@ -105,7 +113,7 @@ final class BenchTrainCommand implements Callable<Integer> {
                     }
                     java.util.Map<Mode, TrainBenchmark.Result> rs = new java.util.EnumMap<>(Mode.class);
                     for (Mode m : order) {
-                        TrainBenchmark.Result r = measure(m, cfg, set, period, cp);
+                        TrainBenchmark.Result r = measure(m, cfg, set, period, mode, cp);
                         rs.put(m, r);
                         print(layers + (m == Mode.SINGLE ? "" : " period " + period) + (repeats > 1 ? " repeat " + (rep + 1) : ""), r);
                     }
@@ -147,7 +155,8 @@ final class BenchTrainCommand implements Callable<Integer> {
     /** The measured set-ups of one repeat. */
     enum Mode { SINGLE, LOCAL2, ONE_EXECUTOR, TWO_EXECUTORS }
 
-    private TrainBenchmark.Result measure(Mode m, TrainFfConfig cfg, LabeledImages set, int period, String cp) {
+    private TrainBenchmark.Result measure(Mode m, TrainFfConfig cfg, LabeledImages set, int period,
+                                          org.ffspark.train.SparkFfTrainer.OptimizerState mode, String cp) {
         if (m == Mode.SINGLE) {
             return TrainBenchmark.local(cfg, set, warmupEpochs, epochs);
         }
@@ -162,7 +171,7 @@ final class BenchTrainCommand implements Callable<Integer> {
             default -> "local-cluster, 2 executors, 2 partitions";
         };
         try (SparkSession s = TrainBenchmark.open(master, cp)) {
-            return TrainBenchmark.spark(label, s, cfg, set, 2, period, warmupRounds, warmupEpochs, epochs);
+            return TrainBenchmark.spark(label, s, cfg, set, 2, period, mode, warmupRounds, warmupEpochs, epochs);
         }
     }
 

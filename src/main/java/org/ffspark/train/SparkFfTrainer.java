@@ -268,16 +268,23 @@ public final class SparkFfTrainer {
             Gemm.init(1);
             // Fetching the broadcasts (from the driver or a peer, then deserialising) is timed apart from training.
             TrainState s = bc.value();
-            TrainState ownState = perWorker ? ownStates.get(p).value() : s;
             long tf = System.nanoTime();
+            // A partition's own optimizer state is fetched only when the pooled engine does not already hold it.
+            long[] ownFetch = {0};
+            java.util.function.Supplier<TrainState> ownState = !perWorker ? () -> s : () -> {
+                long a = System.nanoTime();
+                TrainState own = ownStates.get(p).value();
+                ownFetch[0] += System.nanoTime() - a;
+                return own;
+            };
             LayerStats stats = new LayerStats(ffc.hiddenLayers());
             int from = pos.indexInEpoch() * period;
             int ran;
             float[] vector;
             float[] own = null;
             long[] steps;
-            EnginePool.Lease lease = reuse ? EnginePool.take(run, p, shard, ffc, tc, s.params(), ownState, 0)
-                    : EnginePool.fresh(p, shard, ffc, tc, s.params(), ownState, 0);
+            EnginePool.Lease lease = reuse ? EnginePool.take(run, p, shard, ffc, tc, s.params(), ownState, 0,
+                    perWorker ? pos.round() - 1 : -1) : EnginePool.fresh(p, shard, ffc, tc, s.params(), ownState, 0);
             boolean ok = false;
             try {
                 FfModel model = lease.model();
@@ -294,13 +301,13 @@ public final class SparkFfTrainer {
                 ok = true;
             } finally {
                 if (ok && reuse) {
-                    lease.release();
+                    lease.release(pos.round());
                 } else {
                     lease.discard();
                 }
             }
-            double secs = (System.nanoTime() - tf) / 1e9;
-            return List.of(new RoundResult(n).add(p, vector, own, steps, ran, stats, (tf - t0) / 1e9, secs)).iterator();
+            double secs = (System.nanoTime() - tf - ownFetch[0]) / 1e9;
+            return List.of(new RoundResult(n).add(p, vector, own, steps, ran, stats, (tf - t0 + ownFetch[0]) / 1e9, secs)).iterator();
         }, true);
         return results.treeAggregate(new RoundResult(n), RoundResult::mergeInPlace, RoundResult::mergeInPlace, 2);
     }

@@ -58,7 +58,7 @@ public final class TrainBenchmark {
      * 20 jobs and 32-38 ms after 300; a job fetching an 8 MB broadcast 268 ms, then 96-108 ms).
      */
     public static Result spark(String label, SparkSession spark, TrainFfConfig cfg, LabeledImages data, int partitions,
-                               int period, int warmupRounds, int warmup, int epochs) {
+                               int period, SparkFfTrainer.OptimizerState mode, int warmupRounds, int warmup, int epochs) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         // The benchmarked net itself, at most WARMUP_BYTES of state shipped each way (784-2000x4: 12 rounds). With a
         // small 784-64-64 net instead, one run gave 2 executors / 1 = 1.19-1.23 at period 10 where the full-size
@@ -70,8 +70,8 @@ public final class TrainBenchmark {
             JavaRDD<LabeledImages> small = Shards.fromImages(jsc, data.head(n), partitions, cfg.train().seed());
             try {
                 TrainFfConfig c = TrainFfConfig.load(null, withEpochs(cfg, 1));
-                SparkFfTrainer t = new SparkFfTrainer(jsc, small, c.ff(), c.train(), new SparkFfTrainer.Options(1, 0, -1));
-                t.run(initialState(c), 0, (r, st) -> { });
+                SparkFfTrainer t = new SparkFfTrainer(jsc, small, c.ff(), c.train(), new SparkFfTrainer.Options(1, 0, -1, mode));
+                t.run(initialState(c, t), 0, (r, st) -> { });
             } finally {
                 small.unpersist(false);
             }
@@ -79,8 +79,8 @@ public final class TrainBenchmark {
         JavaRDD<LabeledImages> shards = Shards.fromImages(jsc, data, partitions, cfg.train().seed());
         try {
             TrainFfConfig c = TrainFfConfig.load(null, withEpochs(cfg, warmup + epochs));
-            SparkFfTrainer t = new SparkFfTrainer(jsc, shards, c.ff(), c.train(), new SparkFfTrainer.Options(period, 0, -1));
-            TrainState s = initialState(c);
+            SparkFfTrainer t = new SparkFfTrainer(jsc, shards, c.ff(), c.train(), new SparkFfTrainer.Options(period, 0, -1, mode));
+            TrainState s = initialState(c, t);
             int untimed = t.totalRounds() / (warmup + epochs) * warmup;
             double[] split = new double[4];
             long[] examples = new long[1];
@@ -99,10 +99,12 @@ public final class TrainBenchmark {
         }
     }
 
-    private static TrainState initialState(TrainFfConfig c) {
+    /** The initial state for trainer {@code t}: one optimizer state, or one per partition (per-worker mode). */
+    private static TrainState initialState(TrainFfConfig c, SparkFfTrainer t) {
         FfModel init = FfModel.initialise(c.ff(), c.train().seed());
         try (FfTrainer ft = new FfTrainer(init, c.train(), 1, 1)) {
-            return TrainState.initial(init, ft.optimizer());
+            TrainState s = TrainState.initial(init, ft.optimizer());
+            return t.optimizerStates() > 1 ? s.perWorker(t.optimizerStates()) : s;
         }
     }
 

@@ -285,6 +285,12 @@ class BadInputTest {
     }
 
     @Test
+    void benchTrainWithAnUnknownOptimizerStateMode() {
+        refused(Main.BAD_CONFIG, List.of("--optimizer-state = shared", "expected averaged or per-worker"),
+                "bench-train", "--data", TestData.mnistDir().toString(), "--optimizer-state", "shared", "--out", out.resolve("b.json").toString());
+    }
+
+    @Test
     void blockMomentumWithLocalTraining() {
         refused(Main.BAD_CONFIG, List.of("--block-momentum/--block-lr = 0.5/1.0", "only without --local"),
                 "train", "--local", "--data", TestData.mnistDir().toString(), "--model", out.toString(), "--block-momentum", "0.5");

@@ -39,4 +39,17 @@ class BenchTrainCommandTest {
         assertEquals(java.util.Collections.min(ratios), result.get("sparkLocal2OverSingleJvmMin").asDouble(), 1e-12);
         assertEquals(java.util.Collections.max(ratios), result.get("sparkLocal2OverSingleJvmMax").asDouble(), 1e-12);
     }
+
+    @Test
+    void perWorkerOptimizerStateIsBenchmarkedAndRecorded(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("bench-train.json");
+        MainTest.Run r = MainTest.run("bench-train", "--data", TestData.mnistDir().toString(), "--configs", "784,16",
+                "--examples", "400", "--epochs", "1", "--warmup-epochs", "0", "--warmup-rounds", "2",
+                "--averaging-period", "2", "--optimizer-state", "per-worker", "--no-cluster", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode root = new ObjectMapper().readTree(out.toFile());
+        assertEquals("PER_WORKER", root.get("optimizerState").asText());
+        JsonNode spark = root.get("results").get(0).get("repeats").get(0).get("runs").get(1);
+        assertTrue(spark.get("examplesPerSecond").asDouble() > 0 && spark.get("rounds").asInt() > 0, spark.toString());
+    }
 }

@@ -130,9 +130,13 @@ class SparkFfTrainerTest {
         LabeledImages data = TestData.mnistTrain().head(600);
         SparkSession session = SparkTests.session();
         int[] idle = {0};
+        long kept = EnginePool.statesKept();
         TrainState pooled = run(session, data, 2, perWorker(3, -1), (r, st) -> idle[0] = Math.max(idle[0], EnginePool.idle()));
         assertEquals(2, idle[0], "after a local-mode round both partitions' engines wait in this JVM's pool");
         assertEquals(0, EnginePool.idle(), "the run frees its engines when it ends");
+        assertTrue(EnginePool.statesKept() > kept, "pooled engines continued from their own optimizer state");
+        // Pooled again, with partition 0's first attempt of round 2 failing: the retry continues from the pool.
+        TrainState pooledRetried = run(session, data, 2, perWorker(3, 2), (r, st) -> { });
         session.sparkContext().setLocalProperty(SparkFfTrainer.REUSE_ENGINES, "false");
         TrainState fresh;
         try {
@@ -140,10 +144,12 @@ class SparkFfTrainerTest {
         } finally {
             session.sparkContext().setLocalProperty(SparkFfTrainer.REUSE_ENGINES, null);
         }
-        assertArrayEquals(fresh.params(), pooled.params());
-        assertArrayEquals(fresh.firstMoment(), pooled.firstMoment());
-        assertArrayEquals(fresh.secondMoment(), pooled.secondMoment());
-        assertArrayEquals(fresh.steps(), pooled.steps());
+        for (TrainState t : List.of(pooled, pooledRetried)) {
+            assertArrayEquals(fresh.params(), t.params());
+            assertArrayEquals(fresh.firstMoment(), t.firstMoment());
+            assertArrayEquals(fresh.secondMoment(), t.secondMoment());
+            assertArrayEquals(fresh.steps(), t.steps());
+        }
     }
 
     @Test
