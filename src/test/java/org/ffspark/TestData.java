@@ -13,23 +13,31 @@ import org.ffspark.data.Split;
 import org.ffspark.io.IdxDataset;
 import org.ffspark.io.Storage;
 
-/** Test fixtures: the shared MNIST files and small IDX files written on the fly. */
+/**
+ * Test fixtures: the data sets the fetch step put in this checkout's data directory, and small IDX files written
+ * on the fly. The data directory is {@code $FFSPARK_DATA} when set, else {@code <checkout>/data} (bin/test fetches
+ * it first when it is missing).
+ */
 public final class TestData {
     private static LabeledImages mnistTrain;
     private static LabeledImages mnistTest;
 
     private TestData() {}
 
-    public static Path shared() {
-        return Path.of(System.getProperty("ffspark.shared", "../shared"));
+    /** The data directory the fetch step fills: {@code $FFSPARK_DATA}, else {@code <checkout>/data}. */
+    public static Path dataDir() {
+        String env = System.getenv("FFSPARK_DATA");
+        return env != null && !env.isEmpty() ? Path.of(env) : projectDir().resolve("data");
     }
 
+    /** The fetched MNIST directory; fails with what to run when the fetch step has not filled it. */
     public static Path mnistDir() {
-        return shared().resolve("data/mnist");
-    }
-
-    public static Path fashionDir() {
-        return shared().resolve("data/fashion-mnist");
+        Path dir = dataDir().resolve("mnist");
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalStateException(dir.toAbsolutePath() + ": MNIST not fetched; run bin/test (or bin/setup), "
+                    + "or set FFSPARK_DATA to a data directory holding mnist/");
+        }
+        return dir;
     }
 
     public static Path projectDir() {

