@@ -12,7 +12,10 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
-/** The pure core never imports Spark, Hadoop or DL4J; dependencies point one way (STYLE.md a). */
+/**
+ * The pure core never refers to Spark, Hadoop or DL4J (by import or by fully-qualified name); dependencies point one
+ * way; each configuration key is spelled once.
+ */
 class ArchitectureTest {
     private static final List<String> CORE = List.of("config", "data", "ff", "saliency", "report");
     private static final List<String> FORBIDDEN = List.of("org.apache.spark", "org.apache.hadoop", "org.deeplearning4j",
@@ -33,7 +36,9 @@ class ArchitectureTest {
                     files++;
                     for (String line : Files.readAllLines(f)) {
                         String t = line.trim();
-                        if (t.startsWith("import ") && FORBIDDEN.stream().anyMatch(t::contains)) {
+                        boolean comment = t.startsWith("*") || t.startsWith("/*") || t.startsWith("//");
+                        // imports and fully-qualified references in code alike
+                        if (!comment && FORBIDDEN.stream().anyMatch(name -> t.contains(name + "."))) {
                             violations.add(src.relativize(f) + ": " + t);
                         }
                     }
@@ -56,5 +61,34 @@ class ArchitectureTest {
                 }
             }
         }
+    }
+
+    @Test
+    void everyConfigurationKeyIsSpelledOnceInMainCode() throws IOException {
+        Path src = TestData.projectDir().resolve("src/main/java");
+        List<String> sources = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(src)) {
+            for (Path f : s.filter(p -> p.toString().endsWith(".java")).toList()) {
+                sources.add(Files.readString(f));
+            }
+        }
+        List<String> wrong = new ArrayList<>();
+        for (org.ffspark.config.Param<?> p : org.ffspark.config.ConfigKeys.all()) {
+            String quoted = "\"" + p.name() + "\"";
+            long n = sources.stream().mapToLong(text -> count(text, quoted)).sum();
+            if (n != 1) {
+                wrong.add(p.name() + " x" + n);
+            }
+        }
+        assertTrue(org.ffspark.config.ConfigKeys.all().size() >= 19);
+        assertEquals(List.of(), wrong, "key strings outside their declaration in ConfigKeys");
+    }
+
+    private static long count(String text, String needle) {
+        long n = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
     }
 }

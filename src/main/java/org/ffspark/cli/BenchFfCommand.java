@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.ffspark.config.ConfigKeys;
 import org.ffspark.config.FfConfig;
 import org.ffspark.config.NormKind;
 import org.ffspark.config.TrainConfig;
@@ -76,8 +77,9 @@ final class BenchFfCommand implements Callable<Integer> {
         ArrayNode results = root.putArray("results");
         for (String layers : configs) {
             boolean wide = layers.contains("2000");
-            TrainFfConfig cfg = TrainFfConfig.load(null, List.of("ff.layers=" + layers,
-                    "ff.norm=" + (wide ? NormKind.RMS : NormKind.L2), "train.epochs=" + Math.max(1, epochs)));
+            TrainFfConfig cfg = TrainFfConfig.load(null, List.of())
+                    .with(ConfigKeys.LAYERS, layers).with(ConfigKeys.NORM, (wide ? NormKind.RMS : NormKind.L2).name())
+                    .with(ConfigKeys.EPOCHS, Integer.toString(Math.max(1, epochs)));
             FfConfig ff = cfg.ff();
             TrainConfig tc = cfg.train();
             FfBenchmark.Result r = FfBenchmark.run(ff, tc, train, Math.max(50, steps / 4), steps, threads);

@@ -94,7 +94,8 @@ final class BenchTrainCommand implements Callable<Integer> {
         ArrayNode results = root.putArray("results");
         for (String layers : configs) {
             boolean wide = layers.contains("2000");
-            TrainFfConfig cfg = TrainFfConfig.load(null, List.of("ff.layers=" + layers, "ff.norm=" + (wide ? "RMS" : "L2")));
+            TrainFfConfig cfg = TrainFfConfig.load(null, List.of())
+                    .with(org.ffspark.config.ConfigKeys.LAYERS, layers).with(org.ffspark.config.ConfigKeys.NORM, wide ? "RMS" : "L2");
             LabeledImages set = all.head(wide ? (wideExamples != null ? wideExamples : Math.max(1000, examples / 10)) : examples);
             for (int period : periods) {
                 ObjectNode o = results.addObject();

@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "ffspark", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Distributed Forward-Forward training and FF saliency analysis on Spark and ND4J.",
-        subcommands = {FetchDataCommand.class, IngestCommand.class, TrainCommand.class, TrainMlpCommand.class, EvaluateCommand.class,
+        subcommands = {FetchDataCommand.class, ConfigCommand.class, IngestCommand.class, TrainCommand.class, TrainMlpCommand.class, EvaluateCommand.class,
                 SaliencyCommand.class, ReportCommand.class, RetrainCommand.class, CompareCommand.class, BenchFfCommand.class, BenchTrainCommand.class, BenchSaliencyCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static final int OK = 0;
@@ -35,6 +35,7 @@ public final class Main {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> handle(ex, cmd.getErr()));
         cl.setExitCodeExceptionMapper(ex -> BAD_CONFIG);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
         return cl.execute(args);
     }
 

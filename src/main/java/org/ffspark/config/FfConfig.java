@@ -14,16 +14,9 @@ public record FfConfig(List<Integer> layerSizes, GoodnessKind goodness, NormKind
 
     public FfConfig {
         layerSizes = List.copyOf(layerSizes);
-        require(layerSizes.size() >= 2, "ff.layers", join(layerSizes),
-                "give the input size and at least one hidden size, e.g. 784,500,500");
-        require(layerSizes.get(0) == INPUT_SIZE, "ff.layers", join(layerSizes),
-                "the first size is the input and must be 784 (28x28 images)");
-        for (int s : layerSizes) {
-            require(s >= 1, "ff.layers", join(layerSizes), "every size must be >= 1");
-        }
-        require(threshold > 0 && Float.isFinite(threshold), "ff.threshold", threshold,
-                "must be a finite number > 0 (goodness is never negative)");
-        require(scoreLayers != ScoreLayers.SKIP_FIRST || layerSizes.size() >= 3, "ff.score-layers", scoreLayers,
+        ConfigKeys.LAYERS.check(layerSizes);
+        ConfigKeys.THRESHOLD.check(threshold);
+        require(scoreLayers != ScoreLayers.SKIP_FIRST || layerSizes.size() >= 3, ConfigKeys.SCORE_LAYERS.name(), scoreLayers,
                 "SKIP_FIRST needs at least two hidden layers");
     }
 
@@ -49,10 +42,6 @@ public record FfConfig(List<Integer> layerSizes, GoodnessKind goodness, NormKind
     }
 
     public static String join(List<Integer> sizes) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < sizes.size(); i++) {
-            b.append(i == 0 ? "" : ",").append(sizes.get(i));
-        }
-        return b.toString();
+        return Param.joinInts(sizes);
     }
 }

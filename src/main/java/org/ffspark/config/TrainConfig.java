@@ -10,16 +10,16 @@ public record TrainConfig(OptimizerKind optimizer, float learningRate, LrSchedul
                           float beta2, float epsilon, float momentum, float weightDecay, int batchSize, int epochs,
                           Schedule schedule, NegativeKind negatives, long seed) implements java.io.Serializable {
     public TrainConfig {
-        require(learningRate > 0 && Float.isFinite(learningRate), "train.learning-rate", learningRate, "must be a finite number > 0");
-        require(lrWarmupEpochs >= 0 && lrWarmupEpochs <= epochs, "train.lr-warmup-epochs", lrWarmupEpochs,
-                "must be in [0, train.epochs = " + epochs + "]");
-        require(beta1 >= 0 && beta1 < 1, "train.adam.beta1", beta1, "must be in [0, 1)");
-        require(beta2 >= 0 && beta2 < 1, "train.adam.beta2", beta2, "must be in [0, 1)");
-        require(epsilon > 0, "train.adam.epsilon", epsilon, "must be > 0");
-        require(momentum >= 0 && momentum < 1, "train.sgd.momentum", momentum, "must be in [0, 1)");
-        require(weightDecay >= 0 && Float.isFinite(weightDecay), "train.weight-decay", weightDecay, "must be >= 0");
-        require(batchSize >= 1, "train.batch-size", batchSize, "must be >= 1");
-        require(epochs >= 1, "train.epochs", epochs, "must be >= 1");
+        ConfigKeys.LEARNING_RATE.check(learningRate);
+        require(lrWarmupEpochs >= 0 && lrWarmupEpochs <= epochs, ConfigKeys.LR_WARMUP_EPOCHS.name(), lrWarmupEpochs,
+                "must be in [0, " + ConfigKeys.EPOCHS.name() + " = " + epochs + "]");
+        ConfigKeys.ADAM_BETA1.check(beta1);
+        ConfigKeys.ADAM_BETA2.check(beta2);
+        ConfigKeys.ADAM_EPSILON.check(epsilon);
+        ConfigKeys.SGD_MOMENTUM.check(momentum);
+        ConfigKeys.WEIGHT_DECAY.check(weightDecay);
+        ConfigKeys.BATCH_SIZE.check(batchSize);
+        ConfigKeys.EPOCHS.check(epochs);
     }
 
     /**

@@ -5,10 +5,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -17,37 +16,12 @@ import java.util.TreeMap;
  * The configuration of an FF training run: the network ({@link FfConfig}) and how it learns
  * ({@link TrainConfig}). Loaded with the precedence defaults, then a properties file, then {@code key=value}
  * overrides; unknown keys and malformed values are refused with a message that names the source and key.
- * The defaults ({@link #DEFAULTS}) are the paper's 784-500-500 configuration; {@code conf/train-ff.properties}
- * documents every key.
+ * Every key is declared once in {@link ConfigKeys}.
  */
 public record TrainFfConfig(FfConfig ff, TrainConfig train) {
 
-    /** Every key with its default value; the single place where defaults live. */
-    public static final Map<String, String> DEFAULTS;
-
-    static {
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put("ff.layers", "784,500,500");
-        d.put("ff.goodness", "MEAN_SQUARES");
-        d.put("ff.norm", "L2");
-        d.put("ff.threshold", "2.0");
-        d.put("ff.score-layers", "ALL");
-        d.put("train.optimizer", "ADAM");
-        d.put("train.learning-rate", "0.03");
-        d.put("train.lr-schedule", "CONSTANT");
-        d.put("train.lr-warmup-epochs", "0");
-        d.put("train.adam.beta1", "0.9");
-        d.put("train.adam.beta2", "0.999");
-        d.put("train.adam.epsilon", "1e-8");
-        d.put("train.sgd.momentum", "0.9");
-        d.put("train.weight-decay", "0");
-        d.put("train.batch-size", "100");
-        d.put("train.epochs", "20");
-        d.put("train.schedule", "SIMULTANEOUS");
-        d.put("train.negatives", "RANDOM");
-        d.put("train.seed", "42");
-        DEFAULTS = java.util.Collections.unmodifiableMap(d);
-    }
+    /** Every key with its default value, in declaration order. */
+    public static final Map<String, String> DEFAULTS = Collections.unmodifiableMap(ConfigKeys.defaults());
 
     /** Loads defaults, then {@code file} (may be null), then {@code overrides} ("key=value"). */
     public static TrainFfConfig load(Path file, List<String> overrides) {
@@ -69,7 +43,7 @@ public record TrainFfConfig(FfConfig ff, TrainConfig train) {
         for (String o : overrides == null ? List.<String>of() : overrides) {
             int eq = o.indexOf('=');
             if (eq <= 0) {
-                throw new ConfigException("--set " + o + ": expected key=value, e.g. --set train.epochs=5");
+                throw new ConfigException("--set " + o + ": expected key=value, e.g. --set " + ConfigKeys.EPOCHS.name() + "=5");
             }
             put(values, source, o.substring(0, eq).trim(), o.substring(eq + 1).trim(), "--set");
         }
@@ -91,91 +65,57 @@ public record TrainFfConfig(FfConfig ff, TrainConfig train) {
         source.put(key, where);
     }
 
+    private static <T> T get(Map<String, String> v, Param<T> key) {
+        return key.parse(v.get(key.name()));
+    }
+
     private static TrainFfConfig fromMap(Map<String, String> v) {
-        FfConfig ff = new FfConfig(intList(v, "ff.layers"), enumOf(v, "ff.goodness", GoodnessKind.class),
-                enumOf(v, "ff.norm", NormKind.class), floatOf(v, "ff.threshold"),
-                enumOf(v, "ff.score-layers", ScoreLayers.class));
-        TrainConfig train = new TrainConfig(enumOf(v, "train.optimizer", OptimizerKind.class),
-                floatOf(v, "train.learning-rate"), enumOf(v, "train.lr-schedule", LrSchedule.class),
-                floatOf(v, "train.lr-warmup-epochs"),
-                floatOf(v, "train.adam.beta1"), floatOf(v, "train.adam.beta2"), floatOf(v, "train.adam.epsilon"),
-                floatOf(v, "train.sgd.momentum"), floatOf(v, "train.weight-decay"), intOf(v, "train.batch-size"),
-                intOf(v, "train.epochs"), enumOf(v, "train.schedule", Schedule.class),
-                enumOf(v, "train.negatives", NegativeKind.class), longOf(v, "train.seed"));
+        FfConfig ff = new FfConfig(get(v, ConfigKeys.LAYERS), get(v, ConfigKeys.GOODNESS), get(v, ConfigKeys.NORM),
+                get(v, ConfigKeys.THRESHOLD), get(v, ConfigKeys.SCORE_LAYERS));
+        TrainConfig train = new TrainConfig(get(v, ConfigKeys.OPTIMIZER), get(v, ConfigKeys.LEARNING_RATE),
+                get(v, ConfigKeys.LR_SCHEDULE), get(v, ConfigKeys.LR_WARMUP_EPOCHS), get(v, ConfigKeys.ADAM_BETA1),
+                get(v, ConfigKeys.ADAM_BETA2), get(v, ConfigKeys.ADAM_EPSILON), get(v, ConfigKeys.SGD_MOMENTUM),
+                get(v, ConfigKeys.WEIGHT_DECAY), get(v, ConfigKeys.BATCH_SIZE), get(v, ConfigKeys.EPOCHS),
+                get(v, ConfigKeys.SCHEDULE), get(v, ConfigKeys.NEGATIVES), get(v, ConfigKeys.SEED));
         return new TrainFfConfig(ff, train);
     }
 
-    /** The effective configuration as key/value pairs, in {@link #DEFAULTS} order (for run.json and logs). */
+    private static <T> void put(Map<String, String> m, Param<T> key, T value) {
+        m.put(key.name(), key.format(value));
+    }
+
+    /** The effective configuration as key/value pairs, in declaration order (for run.json, manifests and logs). */
     public Map<String, String> toMap() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("ff.layers", FfConfig.join(ff.layerSizes()));
-        m.put("ff.goodness", ff.goodness().name());
-        m.put("ff.norm", ff.norm().name());
-        m.put("ff.threshold", Float.toString(ff.threshold()));
-        m.put("ff.score-layers", ff.scoreLayers().name());
-        m.put("train.optimizer", train.optimizer().name());
-        m.put("train.learning-rate", Float.toString(train.learningRate()));
-        m.put("train.lr-schedule", train.lrSchedule().name());
-        m.put("train.lr-warmup-epochs", Float.toString(train.lrWarmupEpochs()));
-        m.put("train.adam.beta1", Float.toString(train.beta1()));
-        m.put("train.adam.beta2", Float.toString(train.beta2()));
-        m.put("train.adam.epsilon", Float.toString(train.epsilon()));
-        m.put("train.sgd.momentum", Float.toString(train.momentum()));
-        m.put("train.weight-decay", Float.toString(train.weightDecay()));
-        m.put("train.batch-size", Integer.toString(train.batchSize()));
-        m.put("train.epochs", Integer.toString(train.epochs()));
-        m.put("train.schedule", train.schedule().name());
-        m.put("train.negatives", train.negatives().name());
-        m.put("train.seed", Long.toString(train.seed()));
+        put(m, ConfigKeys.LAYERS, ff.layerSizes());
+        put(m, ConfigKeys.GOODNESS, ff.goodness());
+        put(m, ConfigKeys.NORM, ff.norm());
+        put(m, ConfigKeys.THRESHOLD, ff.threshold());
+        put(m, ConfigKeys.SCORE_LAYERS, ff.scoreLayers());
+        put(m, ConfigKeys.OPTIMIZER, train.optimizer());
+        put(m, ConfigKeys.LEARNING_RATE, train.learningRate());
+        put(m, ConfigKeys.LR_SCHEDULE, train.lrSchedule());
+        put(m, ConfigKeys.LR_WARMUP_EPOCHS, train.lrWarmupEpochs());
+        put(m, ConfigKeys.ADAM_BETA1, train.beta1());
+        put(m, ConfigKeys.ADAM_BETA2, train.beta2());
+        put(m, ConfigKeys.ADAM_EPSILON, train.epsilon());
+        put(m, ConfigKeys.SGD_MOMENTUM, train.momentum());
+        put(m, ConfigKeys.WEIGHT_DECAY, train.weightDecay());
+        put(m, ConfigKeys.BATCH_SIZE, train.batchSize());
+        put(m, ConfigKeys.EPOCHS, train.epochs());
+        put(m, ConfigKeys.SCHEDULE, train.schedule());
+        put(m, ConfigKeys.NEGATIVES, train.negatives());
+        put(m, ConfigKeys.SEED, train.seed());
+        if (m.size() != ConfigKeys.all().size()) {
+            throw new IllegalStateException("toMap covers " + m.size() + " of " + ConfigKeys.all().size() + " keys");
+        }
         return m;
     }
 
-    static List<Integer> intList(Map<String, String> v, String key) {
-        List<Integer> out = new ArrayList<>();
-        for (String part : v.get(key).split(",")) {
-            try {
-                out.add(Integer.parseInt(part.trim()));
-            } catch (NumberFormatException e) {
-                throw new ConfigException(key + " = " + v.get(key) + ": expected comma-separated integers, e.g. 784,500,500");
-            }
-        }
-        return out;
-    }
-
-    static int intOf(Map<String, String> v, String key) {
-        try {
-            return Integer.parseInt(v.get(key));
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key + " = " + v.get(key) + ": expected an integer");
-        }
-    }
-
-    static long longOf(Map<String, String> v, String key) {
-        try {
-            return Long.parseLong(v.get(key));
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key + " = " + v.get(key) + ": expected an integer");
-        }
-    }
-
-    static float floatOf(Map<String, String> v, String key) {
-        try {
-            return Float.parseFloat(v.get(key));
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key + " = " + v.get(key) + ": expected a number");
-        }
-    }
-
-    static <E extends Enum<E>> E enumOf(Map<String, String> v, String key, Class<E> type) {
-        String s = v.get(key).toUpperCase(Locale.ROOT).replace('-', '_');
-        try {
-            return Enum.valueOf(type, s);
-        } catch (IllegalArgumentException e) {
-            List<String> allowed = new ArrayList<>();
-            for (E c : type.getEnumConstants()) {
-                allowed.add(c.name());
-            }
-            throw new ConfigException(key + " = " + v.get(key) + ": expected one of " + String.join(", ", allowed));
-        }
+    /** This configuration with {@code key} set to {@code value} (e.g. a benchmark's epoch count). */
+    public TrainFfConfig with(Param<?> key, String value) {
+        Map<String, String> m = toMap();
+        m.put(key.name(), value);
+        return fromMap(m);
     }
 }

@@ -42,8 +42,7 @@ public final class FfModel {
     public void requireFiniteParameters() {
         for (int i = 0; i < params.length; i++) {
             if (!Float.isFinite(params[i])) {
-                throw new org.ffspark.config.ConfigException("train.learning-rate: training diverged (parameter " + i
-                        + " is " + params[i] + "); lower train.learning-rate; nothing was written");
+                throw LayerStats.diverged("(parameter " + i + " is " + params[i] + ")");
             }
         }
     }

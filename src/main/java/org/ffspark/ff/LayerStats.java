@@ -65,6 +65,12 @@ public final class LayerStats implements Serializable {
         return goodNeg[layer] / examples[layer];
     }
 
+    /** The one error of a diverged run: {@code what} says where it was seen. */
+    static org.ffspark.config.ConfigException diverged(String what) {
+        String key = org.ffspark.config.ConfigKeys.LEARNING_RATE.name();
+        return new org.ffspark.config.ConfigException(key + ": training diverged " + what + "; lower " + key + "; nothing was written");
+    }
+
     /**
      * Throws {@link org.ffspark.config.ConfigException} naming {@code where} when any layer's loss or goodness is
      * NaN or infinite: training diverged, almost always from too large a learning rate.
@@ -72,8 +78,7 @@ public final class LayerStats implements Serializable {
     public void requireFinite(String where) {
         for (int l = 0; l < loss.length; l++) {
             if (examples[l] > 0 && !(Double.isFinite(loss[l]) && Double.isFinite(goodPos[l]) && Double.isFinite(goodNeg[l]))) {
-                throw new org.ffspark.config.ConfigException("train.learning-rate: training diverged at " + where
-                        + " (layer " + (l + 1) + " loss " + meanLoss(l) + "); lower train.learning-rate; nothing was written");
+                throw diverged("at " + where + " (layer " + (l + 1) + " loss " + meanLoss(l) + ")");
             }
         }
     }

@@ -167,10 +167,22 @@ public final class TrainJob {
     /** Longest time between rewrites of the run directory's metrics.jsonl within an epoch. */
     static final long METRICS_FLUSH_NANOS = 10_000_000_000L;
 
-    /** Settings recorded only by later versions, with the value that older checkpoints' runs used. */
-    private static final Map<String, String> LATER_SETTINGS = Map.of(
-            "spark.block-momentum", Float.toString(0f), "spark.block-learning-rate", Float.toString(1f),
-            "train.lr-warmup-epochs", Float.toString(0f));
+    /**
+     * The value an older checkpoint's run used for a setting it does not record: a configuration key's declared
+     * default (keys are added with defaults that keep earlier runs unchanged), or for the Spark settings added later
+     * their values before they existed.
+     */
+    private static String laterSettingDefault(String key) {
+        org.ffspark.config.Param<?> p = org.ffspark.config.ConfigKeys.byName(key);
+        return p != null ? formatDefault(p) : LATER_SPARK_SETTINGS.get(key);
+    }
+
+    private static <T> String formatDefault(org.ffspark.config.Param<T> p) {
+        return p.format(p.defaultTyped());
+    }
+
+    private static final Map<String, String> LATER_SPARK_SETTINGS = Map.of(
+            "spark.block-momentum", Float.toString(0f), "spark.block-learning-rate", Float.toString(1f));
 
     /**
      * A resumed run must continue with the settings it was started with, or it would not end where the uninterrupted
@@ -186,7 +198,7 @@ public final class TrainJob {
         keys.addAll(now.keySet());
         List<String> diffs = new ArrayList<>();
         for (String k : keys) {
-            String was = ck.settings().getOrDefault(k, LATER_SETTINGS.get(k));
+            String was = ck.settings().containsKey(k) ? ck.settings().get(k) : laterSettingDefault(k);
             String is = now.get(k);
             if (!java.util.Objects.equals(was, is)) {
                 diffs.add(k + " " + was + " -> " + is);

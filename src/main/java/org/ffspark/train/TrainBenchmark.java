@@ -110,7 +110,7 @@ public final class TrainBenchmark {
 
     private static List<String> withEpochs(TrainFfConfig cfg, int epochs) {
         List<String> sets = new ArrayList<>();
-        cfg.toMap().forEach((k, v) -> sets.add(k + "=" + (k.equals("train.epochs") ? Integer.toString(epochs) : v)));
+        cfg.with(org.ffspark.config.ConfigKeys.EPOCHS, Integer.toString(epochs)).toMap().forEach((k, v) -> sets.add(k + "=" + v));
         return sets;
     }
 

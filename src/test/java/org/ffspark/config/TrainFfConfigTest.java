@@ -47,6 +47,22 @@ class TrainFfConfigTest {
             assertTrue(p.containsKey(key), "conf/train-ff.properties sets " + key);
             assertEquals(TrainFfConfig.DEFAULTS.get(key), p.getProperty(key), key + " shows its default");
         }
+        assertEquals(ConfigKeys.propertiesFile(), text,
+                "conf/train-ff.properties is generated: bin/ffspark config --format properties > conf/train-ff.properties");
+    }
+
+    @Test
+    void docsTableIsTheDeclarations() throws IOException {
+        String doc = Files.readString(TestData.projectDir().resolve("docs/configuration.md"));
+        assertTrue(doc.contains(ConfigKeys.markdownTable()),
+                "docs/configuration.md holds the table printed by: bin/ffspark config --format markdown");
+    }
+
+    @Test
+    void everyKeyRoundTripsThroughTheEffectiveConfig() {
+        TrainFfConfig c = TrainFfConfig.load(null, List.of());
+        assertEquals(ConfigKeys.all().stream().map(Param::name).toList(), List.copyOf(c.toMap().keySet()));
+        assertEquals(c, TrainFfConfig.load(null, c.toMap().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
     }
 
     @Test

@@ -1,0 +1,171 @@
+package org.ffspark.config;
+
+import static org.ffspark.config.Param.enumKey;
+import static org.ffspark.config.Param.floatKey;
+import static org.ffspark.config.Param.intKey;
+import static org.ffspark.config.Param.intListKey;
+import static org.ffspark.config.Param.longKey;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every key of an FF training configuration, each declared once (name, default, description, rules). The defaults
+ * are the paper's 784-500-500 configuration. A key added later takes a default that keeps earlier runs unchanged,
+ * so a record without it (an older checkpoint or manifest) had the default's behaviour.
+ */
+public final class ConfigKeys {
+    private static final List<Param<?>> ALL = new ArrayList<>();
+
+    // ---- the network (recorded in the model manifest; inference depends on it) ----
+
+    public static final Param<List<Integer>> LAYERS = add(intListKey("ff.layers", "784,500,500", "784,500,500",
+            "Layer sizes, input first: 784 (28x28) then each hidden layer's width.")
+            .rule(v -> v.size() >= 2, "give the input size and at least one hidden size, e.g. 784,500,500")
+            .rule(v -> v.get(0) == FfConfig.INPUT_SIZE, "the first size is the input and must be 784 (28x28 images)")
+            .rule(v -> v.stream().allMatch(s -> s >= 1), "every size must be >= 1"));
+
+    public static final Param<GoodnessKind> GOODNESS = add(enumKey("ff.goodness", GoodnessKind.class, GoodnessKind.MEAN_SQUARES,
+            "Goodness of a layer: MEAN_SQUARES (mean of squared activities; one threshold for every width) or "
+                    + "SUM_SQUARES (Hinton)."));
+
+    public static final Param<NormKind> NORM = add(enumKey("ff.norm", NormKind.class, NormKind.L2,
+            "Normalisation of each layer's input, the image included: L2 (v/(|v|+1e-4), Hinton) or RMS "
+                    + "(v/(rms(v)+1e-8), for wide layers)."));
+
+    public static final Param<Float> THRESHOLD = add(floatKey("ff.threshold", "2.0",
+            "Goodness threshold theta (> 0): positives are pushed above it, negatives below.")
+            .rule(v -> v > 0 && Float.isFinite(v), "must be a finite number > 0 (goodness is never negative)"));
+
+    public static final Param<ScoreLayers> SCORE_LAYERS = add(enumKey("ff.score-layers", ScoreLayers.class, ScoreLayers.ALL,
+            "Layers whose goodness is summed into a label's score: ALL, or SKIP_FIRST (needs >= 2 hidden layers)."));
+
+    // ---- learning ----
+
+    public static final Param<OptimizerKind> OPTIMIZER = add(enumKey("train.optimizer", OptimizerKind.class, OptimizerKind.ADAM,
+            "ADAM or SGD (with momentum)."));
+
+    public static final Param<Float> LEARNING_RATE = add(floatKey("train.learning-rate", "0.03", "Learning rate (> 0).")
+            .rule(v -> v > 0 && Float.isFinite(v), "must be a finite number > 0"));
+
+    public static final Param<LrSchedule> LR_SCHEDULE = add(enumKey("train.lr-schedule", LrSchedule.class, LrSchedule.CONSTANT,
+            "CONSTANT, or LINEAR_DECAY_SECOND_HALF (constant, then linear to 0 over the second half of training)."));
+
+    public static final Param<Float> LR_WARMUP_EPOCHS = add(floatKey("train.lr-warmup-epochs", "0",
+            "Linear learning-rate warm-up over this many epochs (0 = none; at most train.epochs); helps distributed runs "
+                    + "whose first rounds average workers that moved far apart."));
+
+    public static final Param<Float> ADAM_BETA1 = add(floatKey("train.adam.beta1", "0.9",
+            "Adam's first-moment decay rate, in [0, 1).").rule(v -> v >= 0 && v < 1, "must be in [0, 1)"));
+
+    public static final Param<Float> ADAM_BETA2 = add(floatKey("train.adam.beta2", "0.999",
+            "Adam's second-moment decay rate, in [0, 1).").rule(v -> v >= 0 && v < 1, "must be in [0, 1)"));
+
+    public static final Param<Float> ADAM_EPSILON = add(floatKey("train.adam.epsilon", "1e-8",
+            "Adam's denominator epsilon (> 0).").rule(v -> v > 0, "must be > 0"));
+
+    public static final Param<Float> SGD_MOMENTUM = add(floatKey("train.sgd.momentum", "0.9",
+            "SGD momentum, in [0, 1).").rule(v -> v >= 0 && v < 1, "must be in [0, 1)"));
+
+    public static final Param<Float> WEIGHT_DECAY = add(floatKey("train.weight-decay", "0",
+            "L2 weight decay added to every gradient (>= 0).").rule(v -> v >= 0 && Float.isFinite(v), "must be >= 0"));
+
+    public static final Param<Integer> BATCH_SIZE = add(intKey("train.batch-size", "100",
+            "Examples per minibatch (each gives one positive and one negative pass).").rule(v -> v >= 1, "must be >= 1"));
+
+    public static final Param<Integer> EPOCHS = add(intKey("train.epochs", "20",
+            "Passes over the training data (per layer for GREEDY).").rule(v -> v >= 1, "must be >= 1"));
+
+    public static final Param<Schedule> SCHEDULE = add(enumKey("train.schedule", Schedule.class, Schedule.SIMULTANEOUS,
+            "SIMULTANEOUS (every layer learns from every minibatch) or GREEDY (layer 1 for all epochs, then layer 2, ...)."));
+
+    public static final Param<NegativeKind> NEGATIVES = add(enumKey("train.negatives", NegativeKind.class, NegativeKind.RANDOM,
+            "Wrong label of a negative: RANDOM (uniform over the 9 wrong labels) or HARD (in proportion to the model's "
+                    + "softmax scores)."));
+
+    public static final Param<Long> SEED = add(longKey("train.seed", "42",
+            "Run seed: initial weights, shuffles and negatives all derive from it."));
+
+    private ConfigKeys() {}
+
+    private static <T> Param<T> add(Param<T> p) {
+        ALL.add(p);
+        return p;
+    }
+
+    /** Every key, in declaration order. */
+    public static List<Param<?>> all() {
+        return Collections.unmodifiableList(ALL);
+    }
+
+    /** The declaration named {@code name}, or null. */
+    public static Param<?> byName(String name) {
+        for (Param<?> p : ALL) {
+            if (p.name().equals(name)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** Every key's default as written in a properties file, in declaration order. */
+    public static Map<String, String> defaults() {
+        Map<String, String> m = new LinkedHashMap<>();
+        ALL.forEach(p -> m.put(p.name(), p.defaultValue()));
+        return m;
+    }
+
+    /** The documented properties file of every key at its default ({@code conf/train-ff.properties} is this text). */
+    public static String propertiesFile() {
+        StringBuilder b = new StringBuilder();
+        b.append("# ffspark FF training configuration: every key, its meaning and its default (generated by\n")
+                .append("# `ffspark config --format properties`; a test keeps this file equal to it).\n")
+                .append("# Precedence (lowest first): built-in defaults (the values below), a file (--config), then --set key=value.\n")
+                .append("# Unknown keys are refused.\n");
+        String group = "";
+        for (Param<?> p : ALL) {
+            String g = groupOf(p);
+            if (!g.equals(group)) {
+                b.append("\n# --- ").append(g).append(" ---\n");
+                group = g;
+            }
+            for (String line : wrap(p.doc(), 110)) {
+                b.append("# ").append(line).append('\n');
+            }
+            b.append(p.name()).append(" = ").append(p.defaultValue()).append('\n');
+        }
+        return b.toString();
+    }
+
+    /** The Markdown table of every key (the body of docs/configuration.md's key table). */
+    public static String markdownTable() {
+        StringBuilder b = new StringBuilder("| key | default | meaning | rules |\n|---|---|---|---|\n");
+        for (Param<?> p : ALL) {
+            b.append("| `").append(p.name()).append("` | `").append(p.defaultValue()).append("` | ")
+                    .append(p.doc().replace("|", "\\|")).append(" | ").append(String.join("; ", p.ruleTexts()).replace("|", "\\|"))
+                    .append(" |\n");
+        }
+        return b.toString();
+    }
+
+    private static String groupOf(Param<?> p) {
+        return p.name().startsWith("ff.") ? "the network (recorded in the model manifest; inference depends on it)" : "learning";
+    }
+
+    private static List<String> wrap(String text, int width) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : text.split(" ")) {
+            if (line.length() > 0 && line.length() + 1 + word.length() > width) {
+                lines.add(line.toString());
+                line.setLength(0);
+            }
+            line.append(line.length() == 0 ? "" : " ").append(word);
+        }
+        lines.add(line.toString());
+        return lines;
+    }
+}
