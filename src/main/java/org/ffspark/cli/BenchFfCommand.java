@@ -50,7 +50,7 @@ final class BenchFfCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "2", description = "Engine threads, 1 or 2 (default ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--out", paramLabel = "FILE", defaultValue = "runs/bench-ff.json", description = "Result file (default ${DEFAULT-VALUE}).")
+    @Option(names = "--out", paramLabel = "FILE", defaultValue = "bench/results/bench-ff.json", description = "Result file (default ${DEFAULT-VALUE}).")
     Path out;
 
     /** Wall times of the accuracy run's full epochs: the first (JIT compiles in it) and the rest. */
@@ -72,6 +72,7 @@ final class BenchFfCommand implements Callable<Integer> {
         Gemm.init(1);
         ObjectNode root = Json.object();
         root.put("gitCommit", BuildInfo.gitCommit());
+        root.put("openblasCoretype", BuildInfo.openblasCoretype());
         root.put("cores", Runtime.getRuntime().availableProcessors());
         root.put("threads", threads);
         ArrayNode results = root.putArray("results");

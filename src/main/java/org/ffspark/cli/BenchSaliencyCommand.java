@@ -36,7 +36,7 @@ final class BenchSaliencyCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "0", description = "Only the first N test examples (0 = all).")
     int limit;
 
-    @Option(names = "--out", paramLabel = "FILE", defaultValue = "runs/bench-saliency.json", description = "Result file (default ${DEFAULT-VALUE}).")
+    @Option(names = "--out", paramLabel = "FILE", defaultValue = "bench/results/bench-saliency.json", description = "Result file (default ${DEFAULT-VALUE}).")
     Path out;
 
     @Override
@@ -45,6 +45,7 @@ final class BenchSaliencyCommand implements Callable<Integer> {
         FfModel m = ModelStore.read(Storage.local(), model).model();
         ObjectNode root = Json.object();
         root.put("gitCommit", BuildInfo.gitCommit());
+        root.put("openblasCoretype", BuildInfo.openblasCoretype());
         root.put("model", model);
         ArrayNode runs = root.putArray("runs");
         List<List<SaliencyMethod>> sets = List.of(List.of(SaliencyMethod.FF_OCCLUSION),

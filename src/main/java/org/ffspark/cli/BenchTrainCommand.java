@@ -69,7 +69,7 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--no-cluster", description = "Skip the local-cluster measurements.")
     boolean noCluster;
 
-    @Option(names = "--out", paramLabel = "FILE", defaultValue = "runs/bench-train.json", description = "Result file (default ${DEFAULT-VALUE}).")
+    @Option(names = "--out", paramLabel = "FILE", defaultValue = "bench/results/bench-train.json", description = "Result file (default ${DEFAULT-VALUE}).")
     Path out;
 
     @Override
@@ -88,6 +88,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         String cp = System.getProperty("java.class.path");
         ObjectNode root = Json.object();
         root.put("gitCommit", BuildInfo.gitCommit());
+        root.put("openblasCoretype", BuildInfo.openblasCoretype());
         ArrayNode ps = root.putArray("averagingPeriodBatches");
         periods.forEach(ps::add);
         root.put("optimizerState", mode.name());

@@ -25,7 +25,7 @@ import org.ffspark.ff.TrainState;
 /**
  * Resource limits: a training round of the large reference configuration (784-2000x4, batch 100) runs in one
  * executor JVM with a 2 GB heap (local-cluster[1,1,2048]); the executor's peak heap and resident set after
- * 784-500-500 and then 784-2000x4 rounds are printed for the README's resource table.
+ * 784-500-500 and then 784-2000x4 rounds are printed for the resource table in docs/cluster.md.
  */
 class ExecutorMemoryTest {
     static final String MASTER = "local-cluster[1,1,2048]";
