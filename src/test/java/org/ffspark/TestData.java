@@ -73,6 +73,22 @@ public final class TestData {
         return model;
     }
 
+    /** Distributed settings for a test, and the round whose first task attempt fails (-1: none). */
+    public record Dist(org.ffspark.config.DistConfig config, int failRound) {}
+
+    public static Dist dist(int period, int checkpointEvery, int failRound) {
+        return dist(period, checkpointEvery, failRound, org.ffspark.config.OptimizerState.AVERAGED);
+    }
+
+    public static Dist dist(int period, int checkpointEvery, int failRound, org.ffspark.config.OptimizerState state) {
+        return dist(period, checkpointEvery, failRound, state, 0f, 1f);
+    }
+
+    public static Dist dist(int period, int checkpointEvery, int failRound, org.ffspark.config.OptimizerState state,
+                            float blockMomentum, float blockLearningRate) {
+        return new Dist(new org.ffspark.config.DistConfig(period, checkpointEvery, state, blockMomentum, blockLearningRate), failRound);
+    }
+
     /** Bytes of an images IDX file with the given header fields and payload. */
     public static byte[] imagesIdx(int magic, int count, int rows, int cols, byte[] payload) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();

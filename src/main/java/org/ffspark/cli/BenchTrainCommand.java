@@ -83,7 +83,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         for (int period : periods) {
             org.ffspark.config.ConfigException.require(period >= 1, "--averaging-period", period, "must be >= 1");
         }
-        org.ffspark.train.SparkFfTrainer.OptimizerState mode = AveragingOptions.parseMode(optimizerState);
+        org.ffspark.config.OptimizerState mode = org.ffspark.config.ConfigKeys.OPTIMIZER_STATE.parse(optimizerState, "--optimizer-state");
         LabeledImages all = IdxDataset.read(Storage.local(), data, Split.TRAIN).images();
         String cp = System.getProperty("java.class.path");
         ObjectNode root = Json.object();
@@ -158,7 +158,7 @@ final class BenchTrainCommand implements Callable<Integer> {
     enum Mode { SINGLE, LOCAL2, ONE_EXECUTOR, TWO_EXECUTORS }
 
     private TrainBenchmark.Result measure(Mode m, TrainFfConfig cfg, LabeledImages set, int period,
-                                          org.ffspark.train.SparkFfTrainer.OptimizerState mode, String cp) {
+                                          org.ffspark.config.OptimizerState mode, String cp) {
         if (m == Mode.SINGLE) {
             return TrainBenchmark.local(cfg, set, warmupEpochs, epochs);
         }

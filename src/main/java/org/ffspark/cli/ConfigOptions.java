@@ -18,4 +18,11 @@ public final class ConfigOptions {
     public TrainFfConfig load() {
         return TrainFfConfig.load(config, overrides);
     }
+
+    /** Loads with {@code more} overrides applied after --set (command-line shorthands for keys). */
+    TrainFfConfig load(List<String> more) {
+        List<String> all = new ArrayList<>(overrides);
+        all.addAll(more);
+        return TrainFfConfig.load(config, all);
+    }
 }

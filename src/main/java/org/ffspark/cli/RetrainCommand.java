@@ -48,10 +48,7 @@ final class RetrainCommand implements Callable<Integer> {
     ShardOptions shards;
 
     @Mixin
-    AveragingOptions averaging;
-
-    @Option(names = "--checkpoint-every", paramLabel = "ROUNDS", defaultValue = "50", description = "Checkpoint every N rounds (default ${DEFAULT-VALUE}).")
-    int checkpointEvery;
+    DistOptions dist;
 
     @Option(names = "--report-limit", paramLabel = "N", defaultValue = "0", description = "Saliency report on the first N test images (default ${DEFAULT-VALUE} = all).")
     int reportLimit;
@@ -70,8 +67,7 @@ final class RetrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         shards.validate();
-        averaging.validate();
-        ConfigException.require(checkpointEvery >= 0, "--checkpoint-every", checkpointEvery, "must be >= 0 (0 = never)");
+        List<String> distOverrides = dist.overrides();
         ConfigException.require(lockStaleAfter > 0, "--lock-stale-after", lockStaleAfter, "must be > 0 seconds");
         List<SaliencyMethod> methods = new ArrayList<>();
         for (String m : reportMethods) {
@@ -81,11 +77,10 @@ final class RetrainCommand implements Callable<Integer> {
                 throw new ConfigException("--report-methods = " + m + ": expected one of " + java.util.Arrays.toString(SaliencyMethod.values()));
             }
         }
-        TrainFfConfig cfg = config.load();
-        SparkFfTrainer.Options so = averaging.options(shards.averagingPeriod, checkpointEvery);
+        TrainFfConfig cfg = config.load(distOverrides);
         try (SparkSession spark = Sessions.open("retrain", sparkOptions.master)) {
             RetrainJob.Result r = RetrainJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()), cfg,
-                    new RetrainJob.Options(registry, data, saliencyData, fresh, tolerance, shards.partitions, so, reportLimit, methods,
+                    new RetrainJob.Options(registry, data, saliencyData, fresh, tolerance, shards.partitions, reportLimit, methods,
                             Duration.ofSeconds(lockStaleAfter)),
                     (rep, s) -> TrainCommand.printRound(rep), m -> System.err.println("retrain: " + m));
             System.out.printf(Locale.ROOT, "retrain: %s test accuracy %.4f%s -> %s%n", r.version(), r.accuracy(),

@@ -43,10 +43,7 @@ final class TrainCommand implements Callable<Integer> {
     ShardOptions shards;
 
     @Mixin
-    AveragingOptions averaging;
-
-    @Option(names = "--checkpoint-every", paramLabel = "ROUNDS", defaultValue = "50", description = "Spark: checkpoint every N averaging rounds and after the last; 0 = never (default ${DEFAULT-VALUE}).")
-    int checkpointEvery;
+    DistOptions dist;
 
     @Option(names = "--run-dir", paramLabel = "DIR", description = "Spark: run directory for checkpoints, metrics.jsonl and run.json (default: <model>.run).")
     String runDir;
@@ -74,22 +71,19 @@ final class TrainCommand implements Callable<Integer> {
         ConfigException.require(threads == 1 || threads == 2, "--threads", threads, "must be 1 or 2");
         ConfigException.require(limit >= 0, "--limit", limit, "must be >= 0");
         shards.validate();
-        averaging.validate();
-        ConfigException.require(checkpointEvery >= 0, "--checkpoint-every", checkpointEvery, "must be >= 0 (0 = never)");
-        TrainFfConfig cfg = config.load();
+        TrainFfConfig cfg = config.load(dist.overrides());
         System.out.println("train: effective config " + cfg.toMap());
         ConfigException.require(!allowConfigChange || resume, "--allow-config-change", true, "only with --resume");
         if (!local) {
             ConfigException.require(limit == 0, "--limit", limit, "only with --local");
         } else {
             ConfigException.require(initModel == null, "--init-model", initModel, "only without --local (the Spark trainer)");
-            averaging.requireDefaultsForLocal();
+            dist.requireSingleJvmCompatible(cfg);
         }
         if (!local) {
-            SparkFfTrainer.Options so = averaging.options(shards.averagingPeriod, checkpointEvery);
             try (SparkSession spark = Sessions.open("train", sparkOptions.master)) {
                 TrainJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()), cfg,
-                        new TrainJob.Options(data, model, runDir, shards.partitions, so, resume, overwrite, initModel, testEachEpoch, allowConfigChange),
+                        new TrainJob.Options(data, model, runDir, shards.partitions, resume, overwrite, initModel, testEachEpoch, allowConfigChange),
                         (r, s) -> printRound(r), w -> System.err.println("train: warning: " + w));
             }
             System.out.println("train: model written to " + model);

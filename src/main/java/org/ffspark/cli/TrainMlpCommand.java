@@ -1,10 +1,12 @@
 package org.ffspark.cli;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.apache.spark.sql.SparkSession;
 import org.ffspark.config.ConfigException;
+import org.ffspark.config.ConfigKeys;
 import org.ffspark.config.TrainFfConfig;
 import org.ffspark.io.Storage;
 import org.ffspark.job.MlpTrainJob;
@@ -34,6 +36,9 @@ final class TrainMlpCommand implements Callable<Integer> {
     @Mixin
     ShardOptions shards;
 
+    @Option(names = "--averaging-period", paramLabel = "BATCHES",
+            description = "Minibatches per worker between parameter averages; shorthand for the key dist.averaging-period.")
+    String averagingPeriod;
 
     @Mixin
     SparkOptions sparkOptions;
@@ -44,10 +49,11 @@ final class TrainMlpCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         shards.validate();
-        TrainFfConfig cfg = config.load();
+        TrainFfConfig cfg = averagingPeriod == null ? config.load() : config.load(List.of(ConfigKeys.AVERAGING_PERIOD.name() + "="
+                + ConfigKeys.AVERAGING_PERIOD.parse(averagingPeriod, "--averaging-period")));
         try (SparkSession spark = Sessions.open("train-mlp", sparkOptions.master)) {
             MlpTrainJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()), cfg,
-                    new MlpTrainJob.Options(data, model, shards.partitions, learningRate, shards.averagingPeriod, overwrite),
+                    new MlpTrainJob.Options(data, model, shards.partitions, learningRate, cfg.dist().averagingPeriodBatches(), overwrite),
                     r -> System.out.printf(Locale.ROOT, "mlp epoch %d/%d  %.1f s  %.0f ex/s  test %.2f%%  elapsed %.1f s%n",
                             r.epoch() + 1, r.epochs(), r.seconds(), r.examplesPerSecond(), 100 * r.testAccuracy(), r.elapsedSeconds()));
         }

@@ -89,7 +89,48 @@ public final class ConfigKeys {
     public static final Param<Long> SEED = add(longKey("train.seed", "42",
             "Run seed: initial weights, shuffles and negatives all derive from it."));
 
+    // ---- distributed training (Spark only; train's and retrain's flags of the same names are shorthands) ----
+
+    public static final Param<Integer> AVERAGING_PERIOD = add(intKey("dist.averaging-period", "10",
+            "Minibatches each partition trains between two parameter averages (an averaging round).")
+            .rule(v -> v >= 1, "must be >= 1 minibatch")
+            .formerly("spark.averaging-period-batches"));
+
+    public static final Param<OptimizerState> OPTIMIZER_STATE = add(enumKey("dist.optimizer-state", OptimizerState.class,
+            OptimizerState.AVERAGED,
+            "AVERAGED (the optimizer state is averaged with the parameters every round) or PER_WORKER (each partition "
+                    + "keeps its own Adam moments or momentum; only parameters are averaged; resume needs the same "
+                    + "partition count).")
+            .expecting("averaged or per-worker")
+            .formerly("spark.optimizer-state"));
+
+    public static final Param<Float> BLOCK_MOMENTUM = add(floatKey("dist.block-momentum", "0",
+            "Block momentum MU (BMUF) of the driver's update, in [0, 1): v = MU*v + ETA*(average - start), "
+                    + "params = start + v; 0 with dist.block-lr 1 is plain averaging; try 1 - 1/partitions when each "
+                    + "worker takes full-size batches.")
+            .rule(v -> v >= 0f && v < 1f, "must be in [0, 1)")
+            .formerly("spark.block-momentum"));
+
+    public static final Param<Float> BLOCK_LR = add(floatKey("dist.block-lr", "1",
+            "Block learning rate ETA of the driver's update, in (0, 10].")
+            .rule(v -> v > 0f && v <= 10f, "must be in (0, 10]")
+            .formerly("spark.block-learning-rate"));
+
+    public static final Param<Integer> CHECKPOINT_EVERY = add(intKey("dist.checkpoint-every", "50",
+            "Checkpoint every N averaging rounds and after the last; 0 = never. Does not change the result.")
+            .rule(v -> v >= 0, "must be >= 0 (0 = never)"));
+
     private ConfigKeys() {}
+
+    /** The declaration a record calls {@code name}, under its present or a former name; null when unknown. */
+    public static Param<?> byNameOrFormer(String name) {
+        for (Param<?> p : ALL) {
+            if (p.name().equals(name) || p.formerNames().contains(name)) {
+                return p;
+            }
+        }
+        return null;
+    }
 
     private static <T> Param<T> add(Param<T> p) {
         ALL.add(p);
@@ -152,7 +193,12 @@ public final class ConfigKeys {
     }
 
     private static String groupOf(Param<?> p) {
-        return p.name().startsWith("ff.") ? "the network (recorded in the model manifest; inference depends on it)" : "learning";
+        if (p.name().startsWith("ff.")) {
+            return "the network (recorded in the model manifest; inference depends on it)";
+        }
+        return p.name().startsWith("dist.")
+                ? "distributed training (Spark only; the flags of train and retrain with the same names are shorthands)"
+                : "learning";
     }
 
     private static List<String> wrap(String text, int width) {

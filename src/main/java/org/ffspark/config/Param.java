@@ -22,12 +22,13 @@ public final class Param<T> {
     private final String expected;
     private final Function<T, String> printer;
     private final List<Rule<T>> rules;
+    private final List<String> formerNames;
 
     /** A condition a value must meet, with the message shown when it does not. */
     private record Rule<T>(Predicate<T> test, String text) {}
 
     private Param(String name, String defaultValue, String doc, Function<String, T> parser, String expected,
-                  Function<T, String> printer, List<Rule<T>> rules) {
+                  Function<T, String> printer, List<Rule<T>> rules, List<String> formerNames) {
         this.name = name;
         this.defaultValue = defaultValue;
         this.doc = doc;
@@ -35,6 +36,7 @@ public final class Param<T> {
         this.expected = expected;
         this.printer = printer;
         this.rules = List.copyOf(rules);
+        this.formerNames = List.copyOf(formerNames);
     }
 
     public String name() {
@@ -58,13 +60,18 @@ public final class Param<T> {
 
     /** Parses and checks {@code raw}; a malformed or disallowed value is a {@link ConfigException} naming the key. */
     public T parse(String raw) {
+        return parse(raw, name);
+    }
+
+    /** As {@link #parse(String)}, naming {@code source} (e.g. the command-line flag it came from) instead of the key. */
+    public T parse(String raw, String source) {
         T v;
         try {
             v = parser.apply(raw.trim());
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(name + " = " + raw + ": expected " + expected);
+            throw new ConfigException(source + " = " + raw + ": expected " + expected);
         }
-        return check(v);
+        return check(v, source);
     }
 
     /** Returns {@code v} when it meets the key's rule; otherwise throws {@code "<key> = <v>: <rule>"}. */
@@ -89,7 +96,24 @@ public final class Param<T> {
     public Param<T> rule(Predicate<T> test, String text) {
         List<Rule<T>> more = new ArrayList<>(rules);
         more.add(new Rule<>(test, text));
-        return new Param<>(name, defaultValue, doc, parser, expected, printer, more);
+        return new Param<>(name, defaultValue, doc, parser, expected, printer, more, formerNames);
+    }
+
+    /** This declaration with a different "expected ..." text for malformed values. */
+    public Param<T> expecting(String text) {
+        return new Param<>(name, defaultValue, doc, parser, text, printer, rules, formerNames);
+    }
+
+    /** This declaration, also known under {@code former} in records written by earlier versions. */
+    public Param<T> formerly(String former) {
+        List<String> more = new ArrayList<>(formerNames);
+        more.add(former);
+        return new Param<>(name, defaultValue, doc, parser, expected, printer, rules, more);
+    }
+
+    /** Names earlier versions recorded this key under. */
+    public List<String> formerNames() {
+        return formerNames;
     }
 
     /** The rules' texts, for the documentation. */
@@ -100,20 +124,20 @@ public final class Param<T> {
     // ---- the types ----
 
     public static Param<Integer> intKey(String name, String defaultValue, String doc) {
-        return new Param<>(name, defaultValue, doc, Integer::parseInt, "an integer", v -> Integer.toString(v), List.of());
+        return new Param<>(name, defaultValue, doc, Integer::parseInt, "an integer", v -> Integer.toString(v), List.of(), List.of());
     }
 
     public static Param<Long> longKey(String name, String defaultValue, String doc) {
-        return new Param<>(name, defaultValue, doc, Long::parseLong, "an integer", v -> Long.toString(v), List.of());
+        return new Param<>(name, defaultValue, doc, Long::parseLong, "an integer", v -> Long.toString(v), List.of(), List.of());
     }
 
     public static Param<Float> floatKey(String name, String defaultValue, String doc) {
-        return new Param<>(name, defaultValue, doc, Float::parseFloat, "a number", v -> Float.toString(v), List.of());
+        return new Param<>(name, defaultValue, doc, Float::parseFloat, "a number", v -> Float.toString(v), List.of(), List.of());
     }
 
     public static Param<List<Integer>> intListKey(String name, String defaultValue, String example, String doc) {
         return new Param<>(name, defaultValue, doc, Param::intList, "comma-separated integers, e.g. " + example,
-                Param::joinInts, List.of());
+                Param::joinInts, List.of(), List.of());
     }
 
     /** An enum key; values are matched case-insensitively with '-' for '_'. */
@@ -124,7 +148,7 @@ public final class Param<T> {
         }
         return new Param<>(name, defaultValue.name(), doc,
                 s -> Enum.valueOf(type, s.toUpperCase(Locale.ROOT).replace('-', '_')),
-                "one of " + String.join(", ", allowed), Enum::name, List.of());
+                "one of " + String.join(", ", allowed), Enum::name, List.of(), List.of());
     }
 
     private static List<Integer> intList(String s) {

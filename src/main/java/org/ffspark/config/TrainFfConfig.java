@@ -13,12 +13,12 @@ import java.util.Properties;
 import java.util.TreeMap;
 
 /**
- * The configuration of an FF training run: the network ({@link FfConfig}) and how it learns
- * ({@link TrainConfig}). Loaded with the precedence defaults, then a properties file, then {@code key=value}
+ * The configuration of an FF training run: the network ({@link FfConfig}), how it learns ({@link TrainConfig}) and,
+ * on Spark, how the workers are combined ({@link DistConfig}). Loaded with the precedence defaults, then a properties file, then {@code key=value}
  * overrides; unknown keys and malformed values are refused with a message that names the source and key.
  * Every key is declared once in {@link ConfigKeys}.
  */
-public record TrainFfConfig(FfConfig ff, TrainConfig train) {
+public record TrainFfConfig(FfConfig ff, TrainConfig train, DistConfig dist) {
 
     /** Every key with its default value, in declaration order. */
     public static final Map<String, String> DEFAULTS = Collections.unmodifiableMap(ConfigKeys.defaults());
@@ -77,14 +77,19 @@ public record TrainFfConfig(FfConfig ff, TrainConfig train) {
                 get(v, ConfigKeys.ADAM_BETA2), get(v, ConfigKeys.ADAM_EPSILON), get(v, ConfigKeys.SGD_MOMENTUM),
                 get(v, ConfigKeys.WEIGHT_DECAY), get(v, ConfigKeys.BATCH_SIZE), get(v, ConfigKeys.EPOCHS),
                 get(v, ConfigKeys.SCHEDULE), get(v, ConfigKeys.NEGATIVES), get(v, ConfigKeys.SEED));
-        return new TrainFfConfig(ff, train);
+        DistConfig dist = new DistConfig(get(v, ConfigKeys.AVERAGING_PERIOD), get(v, ConfigKeys.CHECKPOINT_EVERY),
+                get(v, ConfigKeys.OPTIMIZER_STATE), get(v, ConfigKeys.BLOCK_MOMENTUM), get(v, ConfigKeys.BLOCK_LR));
+        return new TrainFfConfig(ff, train, dist);
     }
 
     private static <T> void put(Map<String, String> m, Param<T> key, T value) {
         m.put(key.name(), key.format(value));
     }
 
-    /** The effective configuration as key/value pairs, in declaration order (for run.json, manifests and logs). */
+    /**
+     * The effective configuration as key/value pairs, in declaration order (for run.json, checkpoints and logs);
+     * the model manifest records {@link #modelMap()}.
+     */
     public Map<String, String> toMap() {
         Map<String, String> m = new LinkedHashMap<>();
         put(m, ConfigKeys.LAYERS, ff.layerSizes());
@@ -106,10 +111,27 @@ public record TrainFfConfig(FfConfig ff, TrainConfig train) {
         put(m, ConfigKeys.SCHEDULE, train.schedule());
         put(m, ConfigKeys.NEGATIVES, train.negatives());
         put(m, ConfigKeys.SEED, train.seed());
+        put(m, ConfigKeys.AVERAGING_PERIOD, dist.averagingPeriodBatches());
+        put(m, ConfigKeys.OPTIMIZER_STATE, dist.optimizerState());
+        put(m, ConfigKeys.BLOCK_MOMENTUM, dist.blockMomentum());
+        put(m, ConfigKeys.BLOCK_LR, dist.blockLearningRate());
+        put(m, ConfigKeys.CHECKPOINT_EVERY, dist.checkpointEveryRounds());
         if (m.size() != ConfigKeys.all().size()) {
             throw new IllegalStateException("toMap covers " + m.size() + " of " + ConfigKeys.all().size() + " keys");
         }
         return m;
+    }
+
+    /** The keys that decide a model's parameters on any trainer: the network and learning keys, without {@code dist.*}. */
+    public Map<String, String> modelMap() {
+        Map<String, String> m = toMap();
+        m.keySet().removeIf(k -> k.startsWith("dist."));
+        return m;
+    }
+
+    /** This configuration with other distributed settings. */
+    public TrainFfConfig withDist(DistConfig d) {
+        return new TrainFfConfig(ff, train, d);
     }
 
     /** This configuration with {@code key} set to {@code value} (e.g. a benchmark's epoch count). */

@@ -9,9 +9,9 @@ import java.nio.FloatBuffer;
 
 /**
  * Bulk Java serialisation of float arrays, for the objects Spark ships every averaging round (the training state,
- * partial sums, per-worker optimizer state). {@code ObjectOutputStream} writes a {@code float[]} one element at a
- * time: measured here, 0.4-0.8 s for the 41M floats of a 784-2000x4 state with Adam moments, against 0.1 s through
- * these 64 KB little-endian blocks. Format: the length as an int ({@code -1} for null), then the raw floats.
+ * partial sums, per-worker optimizer state): {@code ObjectOutputStream} writes a {@code float[]} one element at a
+ * time, several times slower (docs/performance.md). Format: the length as an int ({@code -1} for null), then the
+ * raw floats in 64 KB little-endian blocks.
  */
 public final class FloatArrays {
     private static final int BLOCK_BYTES = 1 << 16;

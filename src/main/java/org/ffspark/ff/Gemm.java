@@ -10,9 +10,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Single-precision GEMM on ND4J's CPU backend: the OpenBLAS library that {@code nd4j-native} ships and loads,
- * called on preallocated native buffers. Measured here (2 cores, batch-100 FF shapes), {@code Nd4j.gemm} on
- * INDArrays costs 1.2-1.8 ms per call against 0.8-0.9 ms for the same BLAS call made directly, because of
- * ND4J's per-op dispatch; the engine's speed target needs the direct call. The benchmark reports both.
+ * called directly on preallocated native buffers, since {@code Nd4j.gemm}'s per-op dispatch costs more than the
+ * GEMM itself at FF's batch-100 shapes (docs/performance.md; {@code bench-ff} reports both).
  */
 public final class Gemm {
     private static volatile boolean initialised;

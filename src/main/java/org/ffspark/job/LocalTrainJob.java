@@ -66,7 +66,7 @@ public final class LocalTrainJob {
             if (opt.limit() > 0) {
                 sums.put("limit", Integer.toString(data.count()));
             }
-            ModelStore.Provenance prov = new ModelStore.Provenance(cfg.toMap(), sums, cfg.train().seed(),
+            ModelStore.Provenance prov = new ModelStore.Provenance(cfg.modelMap(), sums, cfg.train().seed(),
                     BuildInfo.gitCommit(), runId, RunIds.now());
             ModelStore.writeInto(storage, model, prov, out.dir());
             storage.writeAll(new Path(out.dir(), "metrics.jsonl"), metrics.toString().getBytes(StandardCharsets.UTF_8));

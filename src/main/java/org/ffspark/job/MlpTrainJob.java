@@ -73,7 +73,7 @@ public final class MlpTrainJob {
                 metrics.add(Json.line(o));
                 progress.accept(r);
             });
-            ModelStore.Provenance prov = new ModelStore.Provenance(cfg.toMap(), checksums, seed, BuildInfo.gitCommit(), runId, RunIds.now());
+            ModelStore.Provenance prov = new ModelStore.Provenance(cfg.modelMap(), checksums, seed, BuildInfo.gitCommit(), runId, RunIds.now());
             try (AtomicOutput out = AtomicOutput.begin(storage, modelPath, runId, opt.overwrite())) {
                 MlpStore.writeInto(storage, net, layers, prov, opt.learningRate(), opt.averagingPeriod(), out.dir());
                 storage.writeAll(new Path(out.dir(), "metrics.jsonl"), String.join("\n", metrics).concat("\n").getBytes(StandardCharsets.UTF_8));

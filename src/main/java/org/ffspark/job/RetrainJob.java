@@ -32,7 +32,7 @@ import org.ffspark.train.SparkFfTrainer;
 public final class RetrainJob {
     /** What to retrain on and how. {@code saliencyData} null: {@code data} (which must then be IDX). */
     public record Options(String registry, String data, String saliencyData, boolean fresh, double tolerance,
-                          int partitions, SparkFfTrainer.Options spark, int reportLimit, List<SaliencyMethod> reportMethods,
+                          int partitions, int reportLimit, List<SaliencyMethod> reportMethods,
                           Duration lockStaleAfter) {}
 
     /** The outcome; {@code report} is null unless promoted. */
@@ -67,7 +67,7 @@ public final class RetrainJob {
             log.accept("retrain " + version + ": " + (init == null ? "training from scratch" : "warm start from champion " + champion.path("version").asText())
                     + " on " + opt.data());
             TrainJob.run(spark, storage, cfg, new TrainJob.Options(opt.data(), model, new Path(dir, "run").toString(), opt.partitions(),
-                    opt.spark(), false, false, init), progress, log);
+                    false, false, init, false, false), progress, log);
 
             double accuracy = EvaluateJob.run(spark, storage, model, opt.data(), Split.TEST, null).evaluation().accuracy();
             OptionalDouble championAccuracy = OptionalDouble.empty();

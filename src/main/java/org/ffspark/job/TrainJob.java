@@ -15,6 +15,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.ffspark.config.ConfigException;
+import org.ffspark.config.ConfigKeys;
 import org.ffspark.config.TrainFfConfig;
 import org.ffspark.data.LabeledImages;
 import org.ffspark.data.Split;
@@ -39,26 +40,8 @@ import org.ffspark.train.SparkFfTrainer;
  */
 public final class TrainJob {
     /** Job options; {@code partitions} 0 means the cluster's default parallelism. */
-    public record Options(String data, String model, String runDir, int partitions, SparkFfTrainer.Options spark,
-                          boolean resume, boolean overwrite, String initModel, boolean testEachEpoch,
-                          boolean allowConfigChange) {
-        /** Resuming only with the settings of the interrupted run. */
-        public Options(String data, String model, String runDir, int partitions, SparkFfTrainer.Options spark,
-                       boolean resume, boolean overwrite, String initModel, boolean testEachEpoch) {
-            this(data, model, runDir, partitions, spark, resume, overwrite, initModel, testEachEpoch, false);
-        }
-
-        /** Training from the seed's random initialisation. */
-        public Options(String data, String model, String runDir, int partitions, SparkFfTrainer.Options spark,
-                       boolean resume, boolean overwrite) {
-            this(data, model, runDir, partitions, spark, resume, overwrite, null, false);
-        }
-
-        public Options(String data, String model, String runDir, int partitions, SparkFfTrainer.Options spark,
-                       boolean resume, boolean overwrite, String initModel) {
-            this(data, model, runDir, partitions, spark, resume, overwrite, initModel, false);
-        }
-    }
+    public record Options(String data, String model, String runDir, int partitions, boolean resume, boolean overwrite,
+                          String initModel, boolean testEachEpoch, boolean allowConfigChange) {}
 
     private TrainJob() {}
 
@@ -84,20 +67,20 @@ public final class TrainJob {
         Map<String, String> checksums = new LinkedHashMap<>();
         JavaRDD<LabeledImages> shards = shards(spark, jsc, storage, opt.data(), n, seed, checksums);
         try {
-            SparkFfTrainer trainer = new SparkFfTrainer(jsc, shards, cfg.ff(), cfg.train(), opt.spark());
+            SparkFfTrainer trainer = new SparkFfTrainer(jsc, shards, cfg.ff(), cfg.train(), cfg.dist());
             FfModel init = opt.initModel() == null ? FfModel.initialise(cfg.ff(), seed) : warmStart(storage, opt.initModel(), cfg);
             TrainState state;
             int firstRound = 0;
             List<String> metrics = new ArrayList<>();
             Optional<CheckpointStore.Checkpoint> ck = opt.resume() ? checkpoints.latest(warn) : Optional.empty();
-            Map<String, String> settings = settings(cfg, n, opt.spark(), checksums);
+            Map<String, String> settings = settings(cfg, n, checksums);
             if (ck.isPresent()) {
                 requireSameSettings(ck.get(), settings, opt.allowConfigChange(), runPath, warn);
                 state = ck.get().state();
                 if (state.workers() != trainer.optimizerStates()) {
                     throw new ConfigException("--optimizer-state: the checkpoint of round " + (ck.get().round() + 1) + " in "
                             + runPath + " holds " + state.workers() + " optimizer state(s), this run needs "
-                            + trainer.optimizerStates() + " (" + opt.spark().optimizerState() + ", " + n
+                            + trainer.optimizerStates() + " (" + cfg.dist().optimizerState() + ", " + n
                             + " partitions); resume with the settings of the interrupted run");
                 }
                 firstRound = ck.get().round() + 1;
@@ -110,9 +93,9 @@ public final class TrainJob {
                     state = state.perWorker(trainer.optimizerStates());
                 }
             }
-            ModelStore.Provenance prov = new ModelStore.Provenance(cfg.toMap(), checksums, seed, BuildInfo.gitCommit(), runId, RunIds.now());
+            ModelStore.Provenance prov = new ModelStore.Provenance(cfg.modelMap(), checksums, seed, BuildInfo.gitCommit(), runId, RunIds.now());
             Path metricsPath = new Path(runPath, "metrics.jsonl");
-            int every = opt.spark().checkpointEveryRounds();
+            int every = cfg.dist().checkpointEveryRounds();
             LabeledImages test = opt.testEachEpoch() ? TestSets.load(spark, storage, opt.data(), Split.TEST) : null;
             long[] lastMetricsWrite = {System.nanoTime() - METRICS_FLUSH_NANOS};
             state = trainer.run(state, firstRound, (report, s) -> {
@@ -153,13 +136,10 @@ public final class TrainJob {
     }
 
     /** What decides a run's result besides its state; recorded in every checkpoint and compared on resume. */
-    static Map<String, String> settings(TrainFfConfig cfg, int partitions, SparkFfTrainer.Options so, Map<String, String> checksums) {
+    static Map<String, String> settings(TrainFfConfig cfg, int partitions, Map<String, String> checksums) {
         Map<String, String> m = new java.util.TreeMap<>(cfg.toMap());
+        m.remove(ConfigKeys.CHECKPOINT_EVERY.name());  // the cadence does not change the result
         m.put("spark.partitions", Integer.toString(partitions));
-        m.put("spark.averaging-period-batches", Integer.toString(so.averagingPeriodBatches()));
-        m.put("spark.optimizer-state", so.optimizerState().name());
-        m.put("spark.block-momentum", Float.toString(so.blockMomentum()));
-        m.put("spark.block-learning-rate", Float.toString(so.blockLearningRate()));
         checksums.forEach((k, v) -> m.put("data." + k, v));
         return m;
     }
@@ -168,21 +148,28 @@ public final class TrainJob {
     static final long METRICS_FLUSH_NANOS = 10_000_000_000L;
 
     /**
-     * The value an older checkpoint's run used for a setting it does not record: a configuration key's declared
-     * default (keys are added with defaults that keep earlier runs unchanged), or for the Spark settings added later
-     * their values before they existed.
+     * An older checkpoint's settings under today's key names (keys that were renamed are recorded under their former
+     * names), with the declared default for a key it does not record: keys are added with defaults that keep earlier
+     * runs unchanged.
      */
-    private static String laterSettingDefault(String key) {
-        org.ffspark.config.Param<?> p = org.ffspark.config.ConfigKeys.byName(key);
-        return p != null ? formatDefault(p) : LATER_SPARK_SETTINGS.get(key);
+    static Map<String, String> currentNames(Map<String, String> recorded, java.util.Set<String> now) {
+        Map<String, String> m = new java.util.TreeMap<>();
+        recorded.forEach((k, v) -> {
+            org.ffspark.config.Param<?> p = ConfigKeys.byNameOrFormer(k);
+            m.put(p == null ? k : p.name(), v);
+        });
+        for (String k : now) {
+            org.ffspark.config.Param<?> p = ConfigKeys.byNameOrFormer(k);
+            if (!m.containsKey(k) && p != null) {
+                m.put(k, formatDefault(p));
+            }
+        }
+        return m;
     }
 
     private static <T> String formatDefault(org.ffspark.config.Param<T> p) {
         return p.format(p.defaultTyped());
     }
-
-    private static final Map<String, String> LATER_SPARK_SETTINGS = Map.of(
-            "spark.block-momentum", Float.toString(0f), "spark.block-learning-rate", Float.toString(1f));
 
     /**
      * A resumed run must continue with the settings it was started with, or it would not end where the uninterrupted
@@ -194,14 +181,15 @@ public final class TrainJob {
             warn.accept(runPath + ": the checkpoint of round " + (ck.round() + 1) + " does not record its settings; not checked");
             return;
         }
-        java.util.Set<String> keys = new java.util.TreeSet<>(ck.settings().keySet());
+        Map<String, String> was = currentNames(ck.settings(), now.keySet());
+        java.util.Set<String> keys = new java.util.TreeSet<>(was.keySet());
         keys.addAll(now.keySet());
         List<String> diffs = new ArrayList<>();
         for (String k : keys) {
-            String was = ck.settings().containsKey(k) ? ck.settings().get(k) : laterSettingDefault(k);
+            String before = was.get(k);
             String is = now.get(k);
-            if (!java.util.Objects.equals(was, is)) {
-                diffs.add(k + " " + was + " -> " + is);
+            if (!java.util.Objects.equals(before, is)) {
+                diffs.add(k + " " + before + " -> " + is);
             }
         }
         if (diffs.isEmpty()) {
@@ -281,12 +269,12 @@ public final class TrainJob {
         s.put("master", spark.sparkContext().master());
         s.put("sparkVersion", spark.version());
         s.put("partitions", partitions);
-        s.put("averagingPeriodBatches", opt.spark().averagingPeriodBatches());
-        s.put("optimizerState", opt.spark().optimizerState().name());
-        s.put("blockMomentum", opt.spark().blockMomentum());
-        s.put("blockLearningRate", opt.spark().blockLearningRate());
+        s.put("averagingPeriodBatches", cfg.dist().averagingPeriodBatches());
+        s.put("optimizerState", cfg.dist().optimizerState().name());
+        s.put("blockMomentum", cfg.dist().blockMomentum());
+        s.put("blockLearningRate", cfg.dist().blockLearningRate());
         s.put("rounds", rounds);
-        s.put("checkpointEveryRounds", opt.spark().checkpointEveryRounds());
+        s.put("checkpointEveryRounds", cfg.dist().checkpointEveryRounds());
         s.put("resumed", opt.resume());
         o.put("javaVersion", System.getProperty("java.version"));
         return o;

@@ -20,8 +20,7 @@ import org.ffspark.ff.TrainState;
  * another executor. The optimizer state is loaded from its broadcast too, except for a partition's own
  * (per-worker) state when the pooled engine completed exactly the previous round: it then holds the bits the
  * driver has for that partition, and the executor skips fetching two thirds of the round's broadcast data.
- * Measured on this machine (784-500-500, period 10, one thread): 75-88 ms per round reused against 84-106 ms with
- * a fresh engine.
+ * What reuse saves: docs/performance.md.
  *
  * <p>An engine is reused only for the same run (a random id per {@link SparkFfTrainer}), partition and shard
  * object (a cached partition that was evicted and recomputed is a new object). Taking removes the engine from the

@@ -8,7 +8,9 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.ffspark.config.DistConfig;
 import org.ffspark.config.FfConfig;
+import org.ffspark.config.OptimizerState;
 import org.ffspark.config.TrainConfig;
 import org.ffspark.data.LabeledImages;
 import org.ffspark.ff.FfModel;
@@ -36,21 +38,15 @@ public final class SparkFfTrainer {
      * broadcast state and serialises its result, arrays of 2.5-160 MB; with G1's default 1-4 MB regions each is a
      * "humongous" allocation that starts a concurrent marking cycle, and the pauses and marking threads of one
      * executor slow the tasks of its neighbours on the same machine. With 32 MB regions arrays up to 16 MB are
-     * ordinary young objects. Measured with {@code jobs/bench-train} (784-500-500, two executors on this 2-core
-     * machine): the concurrent tasks' compute time fell from 1.3-1.45x to 1.06-1.14x that of a task running alone
-     * in the first runs; later runs still saw up to 1.39x, much of it C2 compiling in the fresh executor JVMs.
+     * ordinary young objects (docs/performance.md).
      */
     public static final String EXECUTOR_GC_OPTIONS = "-XX:G1HeapRegionSize=32m";
 
     /**
      * Spark settings the trainer wants unless the user set them: task results up to 128 MB (Spark caps it at
-     * spark.rpc.message.maxSize) travel inline with the task status instead of through the block manager; measured
-     * with jobs/bench-train (784-500-500, 2 partitions, period 10): aggregate and scheduling 2.2 s -> 1.5-1.7 s over
-     * 14 rounds, 6-15% more examples/s. Broadcasts are not compressed: LZ4 shrinks trained float weights by 0.4%
-     * (measured on 164 MB, the 784-2000x4 state with Adam moments) for 50-70 ms of CPU on each side, every round.
-     * Broadcasts travel in 16 MB pieces instead of 4 MB: two executors fetching that 164 MB state took 1.8-2.5 s
-     * per round with 4 MB pieces and 0.8-1.4 s with 16-64 MB (each piece costs block-manager round trips; the
-     * driver also wrote it faster, 0.2-0.3 s against 0.3-0.55 s). Executor JVM flags: {@link #EXECUTOR_GC_OPTIONS}.
+     * spark.rpc.message.maxSize) travel inline with the task status instead of through the block manager;
+     * broadcasts are not compressed (float weights barely compress) and travel in 16 MB pieces (fewer block-manager
+     * round trips). The measurements behind each: docs/performance.md. Executor JVM flags: {@link #EXECUTOR_GC_OPTIONS}.
      */
     public static final java.util.Map<String, String> SPARK_DEFAULTS = java.util.Map.of(
             "spark.task.maxDirectResultSize", "128m", "spark.broadcast.compress", "false", "spark.broadcast.blockSize", "16m",
@@ -69,50 +65,6 @@ public final class SparkFfTrainer {
         return conf;
     }
 
-    /** What happens to the optimizer state (Adam's moments, SGD's velocity, step counts) at an averaging round. */
-    public enum OptimizerState {
-        /** Averaged over the workers like the parameters, and broadcast back. */
-        AVERAGED,
-        /** Each worker keeps its own (partition p continues from its own state); only parameters are averaged. */
-        PER_WORKER
-    }
-
-    /**
-     * Distributed-training options (the learning hyper-parameters are in {@link TrainConfig}). {@code blockMomentum}
-     * and {@code blockLearningRate} turn plain averaging into block momentum (BMUF, Chen and Huo 2016): with
-     * {@code θ} the parameters the round started from and {@code a} the workers' average, the driver sets
-     * {@code v ← μ·v + η·(a − θ)} and {@code θ ← θ + v}. {@code μ = 0, η = 1} is plain averaging (and computed as
-     * such, bit for bit).
-     */
-    public record Options(int averagingPeriodBatches, int checkpointEveryRounds, int failOnceAtRound,
-                          OptimizerState optimizerState, float blockMomentum, float blockLearningRate) {
-        public Options(int averagingPeriodBatches, int checkpointEveryRounds, int failOnceAtRound) {
-            this(averagingPeriodBatches, checkpointEveryRounds, failOnceAtRound, OptimizerState.AVERAGED);
-        }
-
-        public Options(int averagingPeriodBatches, int checkpointEveryRounds, int failOnceAtRound,
-                       OptimizerState optimizerState) {
-            this(averagingPeriodBatches, checkpointEveryRounds, failOnceAtRound, optimizerState, 0f, 1f);
-        }
-
-        public Options {
-            java.util.Objects.requireNonNull(optimizerState, "optimizerState");
-            org.ffspark.config.ConfigException.require(averagingPeriodBatches >= 1, "spark.averaging-period-batches",
-                    averagingPeriodBatches, "must be >= 1");
-            org.ffspark.config.ConfigException.require(checkpointEveryRounds >= 0, "spark.checkpoint-every-rounds",
-                    checkpointEveryRounds, "must be >= 0 (0 = no checkpoints)");
-            org.ffspark.config.ConfigException.require(blockMomentum >= 0f && blockMomentum < 1f, "spark.block-momentum",
-                    blockMomentum, "must be in [0, 1)");
-            org.ffspark.config.ConfigException.require(blockLearningRate > 0f && blockLearningRate <= 10f,
-                    "spark.block-learning-rate", blockLearningRate, "must be in (0, 10]");
-        }
-
-        /** Whether the driver applies block momentum (anything but plain averaging). */
-        public boolean blockMomentumOn() {
-            return blockMomentum != 0f || blockLearningRate != 1f;
-        }
-    }
-
     /** Where a round sits in the schedule. */
     public record RoundPosition(int round, int phase, int epoch, int indexInEpoch) implements java.io.Serializable {}
 
@@ -129,7 +81,9 @@ public final class SparkFfTrainer {
     private final JavaSparkContext jsc;
     private final FfConfig ff;
     private final TrainConfig train;
-    private final Options options;
+    private final DistConfig options;
+    /** A package-private seam for the fault-tolerance tests: the round whose first task attempt fails (-1: none). */
+    private int failFirstAttemptOfRound = -1;
     private final int partitions;
     private final int roundsPerEpoch;
     private final int phases;
@@ -138,7 +92,7 @@ public final class SparkFfTrainer {
     private final String runId = java.util.UUID.randomUUID().toString();
     private final boolean reuseEngines;
 
-    public SparkFfTrainer(JavaSparkContext jsc, JavaRDD<LabeledImages> shards, FfConfig ff, TrainConfig train, Options options) {
+    public SparkFfTrainer(JavaSparkContext jsc, JavaRDD<LabeledImages> shards, FfConfig ff, TrainConfig train, DistConfig options) {
         this.jsc = jsc;
         this.shards = shards;
         this.ff = ff;
@@ -166,6 +120,12 @@ public final class SparkFfTrainer {
 
     public int partitions() {
         return partitions;
+    }
+
+    /** Makes the first attempt of {@code round}'s partition-0 task fail (the fault-tolerance tests' seam). */
+    SparkFfTrainer failFirstAttemptOfRound(int round) {
+        this.failFirstAttemptOfRound = round;
+        return this;
     }
 
     public RoundPosition position(int round) {
@@ -254,14 +214,14 @@ public final class SparkFfTrainer {
         final TrainConfig tc = train;
         final int period = options.averagingPeriodBatches();
         final int n = partitions;
-        final int failRound = options.failOnceAtRound();
+        final int failRound = failFirstAttemptOfRound;
         final boolean perWorker = options.optimizerState() == OptimizerState.PER_WORKER;
         final String run = runId;
         final boolean reuse = reuseEngines;
         JavaRDD<RoundResult> results = shards.mapPartitionsWithIndex((Integer p, Iterator<LabeledImages> it) -> {
             TaskContext ctx = TaskContext.get();
             if (failRound == pos.round() && p == 0 && ctx != null && ctx.attemptNumber() == 0) {
-                throw new IllegalStateException("test hook: failing the first attempt of round " + failRound);
+                throw new IllegalStateException("injected failure of the first attempt of round " + failRound);
             }
             LabeledImages shard = it.next();
             long t0 = System.nanoTime();

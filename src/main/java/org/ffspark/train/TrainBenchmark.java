@@ -7,6 +7,8 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.ffspark.config.DistConfig;
+import org.ffspark.config.OptimizerState;
 import org.ffspark.config.TrainFfConfig;
 import org.ffspark.data.LabeledImages;
 import org.ffspark.ff.FfModel;
@@ -53,16 +55,13 @@ public final class TrainBenchmark {
      * Spark examples/s on {@code spark} with {@code partitions} shards; the first {@code warmup} epochs are not timed.
      * Before them, up to {@code warmupRounds} short rounds (one minibatch per partition each, on the first examples;
      * fewer for a large net, see {@link #WARMUP_BYTES}) run Spark's own task path as often as a long training does:
-     * fresh executor JVMs compile it for a few hundred jobs
-     * (measured on this machine, local-cluster with two executors: an empty two-task job took 124 ms in the first
-     * 20 jobs and 32-38 ms after 300; a job fetching an 8 MB broadcast 268 ms, then 96-108 ms).
+     * fresh executor JVMs compile it for a few hundred jobs (docs/performance.md).
      */
     public static Result spark(String label, SparkSession spark, TrainFfConfig cfg, LabeledImages data, int partitions,
-                               int period, SparkFfTrainer.OptimizerState mode, int warmupRounds, int warmup, int epochs) {
+                               int period, OptimizerState mode, int warmupRounds, int warmup, int epochs) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        // The benchmarked net itself, at most WARMUP_BYTES of state shipped each way (784-2000x4: 12 rounds). With a
-        // small 784-64-64 net instead, one run gave 2 executors / 1 = 1.19-1.23 at period 10 where the full-size
-        // warm-up had given a median of 1.68 (on a slower phase of the machine, so not settled; kept to the measured one).
+        // The benchmarked net itself (a small stand-in warms up less of the path), at most WARMUP_BYTES of state
+        // shipped each way (784-2000x4: 12 rounds).
         long stateBytes = 12L * new org.ffspark.ff.FfLayout(cfg.ff()).size();
         int rounds = (int) Math.min(warmupRounds, Math.max(Math.min(warmupRounds, 10), WARMUP_BYTES / stateBytes));
         if (rounds > 0) {
@@ -70,7 +69,7 @@ public final class TrainBenchmark {
             JavaRDD<LabeledImages> small = Shards.fromImages(jsc, data.head(n), partitions, cfg.train().seed());
             try {
                 TrainFfConfig c = TrainFfConfig.load(null, withEpochs(cfg, 1));
-                SparkFfTrainer t = new SparkFfTrainer(jsc, small, c.ff(), c.train(), new SparkFfTrainer.Options(1, 0, -1, mode));
+                SparkFfTrainer t = new SparkFfTrainer(jsc, small, c.ff(), c.train(), DistConfig.defaults().withAveragingPeriod(1).withCheckpointEvery(0).withOptimizerState(mode));
                 t.run(initialState(c, t), 0, (r, st) -> { });
             } finally {
                 small.unpersist(false);
@@ -79,7 +78,7 @@ public final class TrainBenchmark {
         JavaRDD<LabeledImages> shards = Shards.fromImages(jsc, data, partitions, cfg.train().seed());
         try {
             TrainFfConfig c = TrainFfConfig.load(null, withEpochs(cfg, warmup + epochs));
-            SparkFfTrainer t = new SparkFfTrainer(jsc, shards, c.ff(), c.train(), new SparkFfTrainer.Options(period, 0, -1, mode));
+            SparkFfTrainer t = new SparkFfTrainer(jsc, shards, c.ff(), c.train(), DistConfig.defaults().withAveragingPeriod(period).withCheckpointEvery(0).withOptimizerState(mode));
             TrainState s = initialState(c, t);
             int untimed = t.totalRounds() / (warmup + epochs) * warmup;
             double[] split = new double[4];

@@ -54,13 +54,13 @@ class HdfsJobsTest {
             SparkSession spark = SparkTests.session();
             Storage storage = new Storage(spark.sparkContext().hadoopConfiguration());
             TrainFfConfig cfg = TrainFfConfig.load(null, List.of("ff.layers=784,32,24", "train.epochs=2", "train.batch-size=50"));
-            SparkFfTrainer.Options so = new SparkFfTrainer.Options(2, 2, -1);
-            TrainJob.run(spark, storage, cfg, new TrainJob.Options(root + "/mnist", root + "/model", null, 2, so, false, false), (r, s) -> { }, w -> { });
+            TestData.Dist so = TestData.dist(2, 2, -1);
+            TrainJob.run(spark, storage, cfg.withDist(so.config()), new TrainJob.Options(root + "/mnist", root + "/model", null, 2, false, false, null, false, false), (r, s) -> { }, w -> { });
             assertTrue(fs.exists(new org.apache.hadoop.fs.Path(root + "/model/manifest.json")));
             assertTrue(fs.exists(new org.apache.hadoop.fs.Path(root + "/model.run/metrics.jsonl")));
             assertTrue(fs.listStatus(new org.apache.hadoop.fs.Path(root + "/model.run/checkpoints")).length > 0, "checkpoints on HDFS");
             String onLocal = tmp.resolve("model-local").toString();
-            TrainJob.run(spark, Storage.local(), cfg, new TrainJob.Options(local.toString(), onLocal, null, 2, so, false, false), (r, s) -> { }, w -> { });
+            TrainJob.run(spark, Storage.local(), cfg.withDist(so.config()), new TrainJob.Options(local.toString(), onLocal, null, 2, false, false, null, false, false), (r, s) -> { }, w -> { });
             assertArrayEquals(ModelStore.read(Storage.local(), onLocal).model().params(),
                     ModelStore.read(storage, root + "/model").model().params(), "HDFS and local runs are the same computation");
 

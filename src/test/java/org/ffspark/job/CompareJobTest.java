@@ -24,8 +24,7 @@ class CompareJobTest {
         Path data = TestData.writeMnistSlice(tmp.resolve("idx"), 1000, 200);
         Path runs = tmp.resolve("runs/mnist");
         TrainFfConfig cfg = TrainFfConfig.load(null, List.of("ff.layers=784,32,32", "train.epochs=3", "train.batch-size=50"));
-        TrainJob.run(SparkTests.session(), Storage.local(), cfg, new TrainJob.Options(data.toString(), runs.resolve("ff").toString(), null, 2,
-                new SparkFfTrainer.Options(5, 0, -1), false, false, null, true), (r, s) -> { }, w -> { });
+        TrainJob.run(SparkTests.session(), Storage.local(), cfg.withDist(TestData.dist(5, 0, -1).config()), new TrainJob.Options(data.toString(), runs.resolve("ff").toString(), null, 2, false, false, null, true, false), (r, s) -> { }, w -> { });
         int epochLines = 0;
         for (String l : Files.readAllLines(runs.resolve("ff/metrics.jsonl"))) {
             assertEquals(List.of(), SchemaCheck.violations(SchemaCheck.schema("train-rounds.schema.json"), new ObjectMapper().readTree(l)));

@@ -40,12 +40,11 @@ class RetrainJobTest {
             "train.batch-size=50", "train.learning-rate=0.1"));
 
     static RetrainJob.Options options(Path registry, Path data, boolean fresh, double tolerance) {
-        return new RetrainJob.Options(registry.toString(), data.toString(), null, fresh, tolerance, 2,
-                new SparkFfTrainer.Options(5, 0, -1), 20, List.of(SaliencyMethod.FF_OCCLUSION, SaliencyMethod.RANDOM), Duration.ofMinutes(10));
+        return new RetrainJob.Options(registry.toString(), data.toString(), null, fresh, tolerance, 2, 20, List.of(SaliencyMethod.FF_OCCLUSION, SaliencyMethod.RANDOM), Duration.ofMinutes(10));
     }
 
     static RetrainJob.Result retrain(Path registry, Path data, TrainFfConfig cfg, boolean fresh, double tolerance, List<String> log) {
-        return RetrainJob.run(SparkTests.session(), Storage.local(), cfg, options(registry, data, fresh, tolerance), (r, s) -> { }, log::add);
+        return RetrainJob.run(SparkTests.session(), Storage.local(), cfg.withDist(TestData.dist(5, 0, -1).config()), options(registry, data, fresh, tolerance), (r, s) -> { }, log::add);
     }
 
     static JsonNode registryJson(Path registry) {

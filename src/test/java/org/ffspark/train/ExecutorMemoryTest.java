@@ -50,7 +50,7 @@ class ExecutorMemoryTest {
         TrainFfConfig cfg = TrainFfConfig.load(null, List.of("ff.layers=" + layers, "train.epochs=1", "train.batch-size=100"));
         JavaRDD<LabeledImages> shards = Shards.fromImages(jsc, data, 1, 1);
         try {
-            SparkFfTrainer t = new SparkFfTrainer(jsc, shards, cfg.ff(), cfg.train(), new SparkFfTrainer.Options(4, 0, -1));
+            SparkFfTrainer t = new SparkFfTrainer(jsc, shards, cfg.ff(), cfg.train(), TestData.dist(4, 0, -1).config());
             FfModel init = FfModel.initialise(cfg.ff(), 1);
             TrainState s;
             try (FfTrainer ft = new FfTrainer(init, cfg.train(), 1, 1)) {

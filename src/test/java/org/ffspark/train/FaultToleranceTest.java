@@ -143,13 +143,13 @@ class FaultToleranceTest {
         assertTrue(!Files.exists(model), "no model from the killed run");
 
         org.ffspark.config.TrainFfConfig cfg = org.ffspark.config.TrainFfConfig.load(null, settings);
-        SparkFfTrainer.Options so = new SparkFfTrainer.Options(5, 3, -1);
+        TestData.Dist so = TestData.dist(5, 3, -1);
         SparkSession spark = SparkTests.session();
         List<String> warnings = new java.util.ArrayList<>();
-        TrainJob.run(spark, Storage.local(), cfg, new TrainJob.Options(idx.toString(), model.toString(), null, 2, so, true, false),
+        TrainJob.run(spark, Storage.local(), cfg.withDist(so.config()), new TrainJob.Options(idx.toString(), model.toString(), null, 2, true, false, null, false, false),
                 (r, s) -> { }, warnings::add);
         String whole = tmp.resolve("whole").toString();
-        TrainJob.run(spark, Storage.local(), cfg, new TrainJob.Options(idx.toString(), whole, null, 2, so, false, false), (r, s) -> { }, w -> { });
+        TrainJob.run(spark, Storage.local(), cfg.withDist(so.config()), new TrainJob.Options(idx.toString(), whole, null, 2, false, false, null, false, false), (r, s) -> { }, w -> { });
         assertArrayEquals(ModelStore.read(Storage.local(), whole).model().params(),
                 ModelStore.read(Storage.local(), model.toString()).model().params(), "resumed == uninterrupted, bit for bit");
         List<String> resumedFrom = Files.readAllLines(model.resolve("metrics.jsonl"));

@@ -34,19 +34,20 @@ class SparkFfTrainerTest {
     static final TrainFfConfig CFG = TrainFfConfig.load(null, List.of("ff.layers=784,32,24", "train.epochs=2", "train.batch-size=50"));
 
     static float[] spark(SparkSession spark, LabeledImages data, int partitions, int period, int failRound) {
-        return run(spark, data, partitions, new SparkFfTrainer.Options(period, 0, failRound)).params();
+        return run(spark, data, partitions, TestData.dist(period, 0, failRound)).params();
     }
 
-    static TrainState run(SparkSession spark, LabeledImages data, int partitions, SparkFfTrainer.Options options) {
+    static TrainState run(SparkSession spark, LabeledImages data, int partitions, TestData.Dist options) {
         return run(spark, data, partitions, options, (r, st) -> { });
     }
 
-    static TrainState run(SparkSession spark, LabeledImages data, int partitions, SparkFfTrainer.Options options,
+    static TrainState run(SparkSession spark, LabeledImages data, int partitions, TestData.Dist options,
                           SparkFfTrainer.RoundListener listener) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         JavaRDD<LabeledImages> shards = Shards.fromImages(jsc, data, partitions, CFG.train().seed());
         try {
-            SparkFfTrainer t = new SparkFfTrainer(jsc, shards, CFG.ff(), CFG.train(), options);
+            SparkFfTrainer t = new SparkFfTrainer(jsc, shards, CFG.ff(), CFG.train(), options.config())
+                    .failFirstAttemptOfRound(options.failRound());
             FfModel init = FfModel.initialise(CFG.ff(), CFG.train().seed());
             TrainState s;
             try (org.ffspark.ff.FfTrainer ft = new org.ffspark.ff.FfTrainer(init, CFG.train(), 1, 1)) {
@@ -58,8 +59,8 @@ class SparkFfTrainerTest {
         }
     }
 
-    static SparkFfTrainer.Options perWorker(int period, int failRound) {
-        return new SparkFfTrainer.Options(period, 0, failRound, SparkFfTrainer.OptimizerState.PER_WORKER);
+    static TestData.Dist perWorker(int period, int failRound) {
+        return TestData.dist(period, 0, failRound, org.ffspark.config.OptimizerState.PER_WORKER);
     }
 
     @Test
@@ -112,7 +113,7 @@ class SparkFfTrainerTest {
     void everyRoundsTimeSplitsIntoComputeBroadcastAndAggregate() {
         LabeledImages data = TestData.mnistTrain().head(400);
         List<SparkFfTrainer.RoundReport> reports = new java.util.ArrayList<>();
-        run(SparkTests.session(), data, 2, new SparkFfTrainer.Options(2, 0, -1), (r, st) -> reports.add(r));
+        run(SparkTests.session(), data, 2, TestData.dist(2, 0, -1), (r, st) -> reports.add(r));
         org.junit.jupiter.api.Assertions.assertFalse(reports.isEmpty());
         for (SparkFfTrainer.RoundReport r : reports) {
             String at = "round " + r.position().round() + ": " + r;
@@ -169,7 +170,7 @@ class SparkFfTrainerTest {
         Path data = TestData.writeMnistSlice(tmp.resolve("idx"), 400, 10);
         SparkSession spark = SparkTests.session();
         Storage st = Storage.local();
-        SparkFfTrainer.Options so = new SparkFfTrainer.Options(2, 1, -1);
+        TestData.Dist so = TestData.dist(2, 1, -1);
         String full = tmp.resolve("full").toString();
         String cut = tmp.resolve("cut").toString();
         List<String> rounds = trainTwice(spark, data, so, full, cut);
@@ -187,7 +188,7 @@ class SparkFfTrainerTest {
         Files.writeString(ck.resolve("round-00000003/manifest.json"), "{ truncated");
         deleteTree(Path.of(cut));
         List<String> warnings = new ArrayList<>();
-        TrainJob.run(spark, st, CFG, new TrainJob.Options(data.toString(), cut, null, 2, so, true, false), (r, s) -> { }, warnings::add);
+        TrainJob.run(spark, st, CFG.withDist(so.config()), new TrainJob.Options(data.toString(), cut, null, 2, true, false, null, false, false), (r, s) -> { }, warnings::add);
         assertArrayEquals(ModelStore.read(st, full).model().params(), ModelStore.read(st, cut).model().params());
         assertTrue(warnings.stream().anyMatch(w -> w.contains("round-00000002.tmp-crashed") && w.contains("half-written")), warnings.toString());
         assertTrue(warnings.stream().anyMatch(w -> w.contains("round-00000003") && w.contains("skipping")), warnings.toString());
@@ -205,7 +206,7 @@ class SparkFfTrainerTest {
         Path data = TestData.writeMnistSlice(tmp.resolve("idx"), 400, 10);
         SparkSession spark = SparkTests.session();
         Storage st = Storage.local();
-        SparkFfTrainer.Options so = new SparkFfTrainer.Options(2, 1, -1, SparkFfTrainer.OptimizerState.PER_WORKER);
+        TestData.Dist so = TestData.dist(2, 1, -1, org.ffspark.config.OptimizerState.PER_WORKER);
         String full = tmp.resolve("full").toString();
         String cut = tmp.resolve("cut").toString();
         List<String> rounds = trainTwice(spark, data, so, full, cut);
@@ -215,23 +216,22 @@ class SparkFfTrainerTest {
             return 4L * (cj.path("firstMomentCount").asLong() + cj.path("secondMomentCount").asLong()) + 8L * 2 * 2;
         });
         org.ffspark.config.ConfigException e = resumeWithPlainAveraging(spark, data, cut);
-        assertTrue(e.getMessage().startsWith("--resume: the run in ") && e.getMessage().contains("(spark.optimizer-state PER_WORKER -> AVERAGED)"),
+        assertTrue(e.getMessage().startsWith("--resume: the run in ") && e.getMessage().contains("(dist.optimizer-state PER_WORKER -> AVERAGED)"),
                 e.getMessage());
         // Even when config changes are allowed, a state of 2 worker blocks cannot feed an averaged run.
         e = org.junit.jupiter.api.Assertions.assertThrows(org.ffspark.config.ConfigException.class,
-                () -> TrainJob.run(spark, st, CFG, new TrainJob.Options(data.toString(), cut, null, 2, new SparkFfTrainer.Options(2, 1, -1),
-                        true, false, null, false, true), (r, s) -> { }, w -> { }));
+                () -> TrainJob.run(spark, st, CFG.withDist(TestData.dist(2, 1, -1).config()), new TrainJob.Options(data.toString(), cut, null, 2, true, false, null, false, true), (r, s) -> { }, w -> { }));
         assertTrue(e.getMessage().startsWith("--optimizer-state: the checkpoint of round 3") && e.getMessage().contains("holds 2 optimizer state(s)")
                 && e.getMessage().contains("needs 1 (AVERAGED, 2 partitions)"), e.getMessage());
-        TrainJob.run(spark, st, CFG, new TrainJob.Options(data.toString(), cut, null, 2, so, true, false), (r, s) -> { }, w -> { });
+        TrainJob.run(spark, st, CFG.withDist(so.config()), new TrainJob.Options(data.toString(), cut, null, 2, true, false, null, false, false), (r, s) -> { }, w -> { });
         assertArrayEquals(ModelStore.read(st, full).model().params(), ModelStore.read(st, cut).model().params());
         JsonNode run = SchemaCheck.json(Path.of(cut, "run.json"));
         assertEquals(List.of(), SchemaCheck.violations(SchemaCheck.schema("run.schema.json"), run));
         assertEquals("PER_WORKER", run.path("spark").path("optimizerState").asText());
     }
 
-    static SparkFfTrainer.Options blockMomentum(int period, int checkpointEvery, int failRound) {
-        return new SparkFfTrainer.Options(period, checkpointEvery, failRound, SparkFfTrainer.OptimizerState.AVERAGED, 0.5f, 0.8f);
+    static TestData.Dist blockMomentum(int period, int checkpointEvery, int failRound) {
+        return TestData.dist(period, checkpointEvery, failRound, org.ffspark.config.OptimizerState.AVERAGED, 0.5f, 0.8f);
     }
 
     @Test
@@ -264,7 +264,7 @@ class SparkFfTrainerTest {
         float[] plain = spark(SparkTests.session(), data, 2, 3, -1);
         assertFalse(java.util.Arrays.equals(plain, a.params()), "block momentum changes the update");
         // mu = 0, eta = 1 is plain averaging bit for bit, and carries no velocity.
-        TrainState zero = run(SparkTests.session(), data, 2, new SparkFfTrainer.Options(3, 0, -1, SparkFfTrainer.OptimizerState.AVERAGED, 0f, 1f));
+        TrainState zero = run(SparkTests.session(), data, 2, TestData.dist(3, 0, -1, org.ffspark.config.OptimizerState.AVERAGED, 0f, 1f));
         assertArrayEquals(plain, zero.params());
         assertEquals(0, zero.blockVelocity().length);
     }
@@ -274,7 +274,7 @@ class SparkFfTrainerTest {
         Path data = TestData.writeMnistSlice(tmp.resolve("idx"), 400, 10);
         SparkSession spark = SparkTests.session();
         Storage st = Storage.local();
-        SparkFfTrainer.Options so = blockMomentum(2, 1, -1);
+        TestData.Dist so = blockMomentum(2, 1, -1);
         String full = tmp.resolve("full").toString();
         String cut = tmp.resolve("cut").toString();
         List<String> rounds = trainTwice(spark, data, so, full, cut);
@@ -286,8 +286,8 @@ class SparkFfTrainerTest {
             return 4L * (cj.path("firstMomentCount").asLong() + cj.path("secondMomentCount").asLong() + nv) + 8L * 2;
         });
         org.ffspark.config.ConfigException e = resumeWithPlainAveraging(spark, data, cut);
-        assertTrue(e.getMessage().contains("spark.block-learning-rate 0.8 -> 1.0, spark.block-momentum 0.5 -> 0.0"), e.getMessage());
-        TrainJob.run(spark, st, CFG, new TrainJob.Options(data.toString(), cut, null, 2, so, true, false), (r, s) -> { }, w -> { });
+        assertTrue(e.getMessage().contains("dist.block-lr 0.8 -> 1.0, dist.block-momentum 0.5 -> 0.0"), e.getMessage());
+        TrainJob.run(spark, st, CFG.withDist(so.config()), new TrainJob.Options(data.toString(), cut, null, 2, true, false, null, false, false), (r, s) -> { }, w -> { });
         assertArrayEquals(ModelStore.read(st, full).model().params(), ModelStore.read(st, cut).model().params());
         JsonNode run = SchemaCheck.json(Path.of(cut, "run.json"));
         assertEquals(List.of(), SchemaCheck.violations(SchemaCheck.schema("run.schema.json"), run));
@@ -301,8 +301,7 @@ class SparkFfTrainerTest {
                 "train.optimizer=SGD", "train.learning-rate=1e30"));
         String model = tmp.resolve("m").toString();
         org.ffspark.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(org.ffspark.config.ConfigException.class,
-                () -> TrainJob.run(SparkTests.session(), Storage.local(), bad, new TrainJob.Options(data.toString(), model, null, 2,
-                        new SparkFfTrainer.Options(2, 1, -1), false, false), (r, s) -> { }, w -> { }));
+                () -> TrainJob.run(SparkTests.session(), Storage.local(), bad.withDist(TestData.dist(2, 1, -1).config()), new TrainJob.Options(data.toString(), model, null, 2, false, false, null, false, false), (r, s) -> { }, w -> { }));
         assertTrue(e.getMessage().contains("training diverged at round"), e.getMessage());
         assertFalse(Files.exists(Path.of(model)));
     }
@@ -311,10 +310,9 @@ class SparkFfTrainerTest {
     void divergenceAfterCheckpointsKeepsTheLastGoodCheckpoint(@TempDir Path tmp) {
         Path data = TestData.writeMnistSlice(tmp.resolve("idx"), 200, 10);
         String runDir = tmp.resolve("run").toString();
-        SparkFfTrainer.Options so = new SparkFfTrainer.Options(2, 1, -1);
+        TestData.Dist so = TestData.dist(2, 1, -1);
         TrainFfConfig good = TrainFfConfig.load(null, List.of("ff.layers=784,16", "train.epochs=1", "train.batch-size=50"));
-        TrainJob.run(SparkTests.session(), Storage.local(), good, new TrainJob.Options(data.toString(), tmp.resolve("m1").toString(),
-                runDir, 2, so, false, false), (r, s) -> { }, w -> { });
+        TrainJob.run(SparkTests.session(), Storage.local(), good.withDist(so.config()), new TrainJob.Options(data.toString(), tmp.resolve("m1").toString(), runDir, 2, false, false, null, false, false), (r, s) -> { }, w -> { });
         org.ffspark.io.CheckpointStore store = new org.ffspark.io.CheckpointStore(Storage.local(), runDir);
         int lastGood = store.latest(w -> { }).orElseThrow().round();
         // Continue the same run for a second epoch with an absurd learning rate: the first new round diverges.
@@ -323,14 +321,12 @@ class SparkFfTrainerTest {
         String m2 = tmp.resolve("m2").toString();
         // A resume refuses other settings unless told otherwise, naming each difference.
         org.ffspark.config.ConfigException refused = org.junit.jupiter.api.Assertions.assertThrows(org.ffspark.config.ConfigException.class,
-                () -> TrainJob.run(SparkTests.session(), Storage.local(), absurd, new TrainJob.Options(data.toString(), m2, runDir, 2, so,
-                        true, false), (r, s) -> { }, w -> { }));
+                () -> TrainJob.run(SparkTests.session(), Storage.local(), absurd.withDist(so.config()), new TrainJob.Options(data.toString(), m2, runDir, 2, true, false, null, false, false), (r, s) -> { }, w -> { }));
         assertTrue(refused.getMessage().contains("train.epochs 1 -> 2") && refused.getMessage().contains("train.learning-rate 0.03 -> 1.0E30")
                 && refused.getMessage().contains("--allow-config-change"), refused.getMessage());
         List<String> warnings = new ArrayList<>();
         org.ffspark.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(org.ffspark.config.ConfigException.class,
-                () -> TrainJob.run(SparkTests.session(), Storage.local(), absurd, new TrainJob.Options(data.toString(), m2, runDir, 2, so,
-                        true, false, null, false, true), (r, s) -> { }, warnings::add));
+                () -> TrainJob.run(SparkTests.session(), Storage.local(), absurd.withDist(so.config()), new TrainJob.Options(data.toString(), m2, runDir, 2, true, false, null, false, true), (r, s) -> { }, warnings::add));
         assertTrue(warnings.stream().anyMatch(w -> w.contains("other settings") && w.contains("--allow-config-change")), warnings.toString());
         assertTrue(e.getMessage().startsWith("train.learning-rate: training diverged at round " + (lastGood + 2)), e.getMessage());
         org.ffspark.io.CheckpointStore.Checkpoint kept = store.latest(w -> { throw new AssertionError(w); }).orElseThrow();
@@ -342,9 +338,9 @@ class SparkFfTrainerTest {
     }
 
     /** Trains the same run into {@code full} and {@code cut}; returns the checkpoint directory names of {@code cut}, sorted. */
-    static List<String> trainTwice(SparkSession spark, Path data, SparkFfTrainer.Options so, String full, String cut) throws Exception {
+    static List<String> trainTwice(SparkSession spark, Path data, TestData.Dist so, String full, String cut) throws Exception {
         for (String model : List.of(full, cut)) {
-            TrainJob.run(spark, Storage.local(), CFG, new TrainJob.Options(data.toString(), model, null, 2, so, false, false), (r, s) -> { }, w -> { });
+            TrainJob.run(spark, Storage.local(), CFG.withDist(so.config()), new TrainJob.Options(data.toString(), model, null, 2, false, false, null, false, false), (r, s) -> { }, w -> { });
         }
         try (Stream<Path> s = Files.list(Path.of(cut + ".run", "checkpoints"))) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
@@ -371,8 +367,7 @@ class SparkFfTrainerTest {
     /** A resume of {@code model}'s run with default (plain averaging) options must be refused; returns the refusal. */
     static org.ffspark.config.ConfigException resumeWithPlainAveraging(SparkSession spark, Path data, String model) {
         return org.junit.jupiter.api.Assertions.assertThrows(org.ffspark.config.ConfigException.class,
-                () -> TrainJob.run(spark, Storage.local(), CFG, new TrainJob.Options(data.toString(), model, null, 2,
-                        new SparkFfTrainer.Options(2, 1, -1), true, false), (r, s) -> { }, w -> { }));
+                () -> TrainJob.run(spark, Storage.local(), CFG.withDist(TestData.dist(2, 1, -1).config()), new TrainJob.Options(data.toString(), model, null, 2, true, false, null, false, false), (r, s) -> { }, w -> { }));
     }
 
     static void deleteTree(Path p) throws Exception {

@@ -1,0 +1,69 @@
+package org.ffspark.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.ffspark.config.ConfigException;
+import org.ffspark.config.ConfigKeys;
+import org.ffspark.config.Param;
+import org.ffspark.config.TrainFfConfig;
+import picocli.CommandLine.Option;
+
+/**
+ * The distributed-training flags of train and retrain: shorthands for the {@code dist.*} configuration keys. A flag
+ * given wins over the key's value from {@code --config} and {@code --set}; its value is checked by the key's own
+ * rules, and an error names the flag.
+ */
+public final class DistOptions {
+    @Option(names = "--averaging-period", paramLabel = "BATCHES",
+            description = "Spark: minibatches per partition between parameter averages; shorthand for the key dist.averaging-period.")
+    String averagingPeriod;
+
+    @Option(names = "--optimizer-state", paramLabel = "MODE",
+            description = "Spark: 'averaged' (optimizer state averaged with the parameters every round) or 'per-worker' "
+                    + "(each partition keeps its own Adam moments / momentum; resume needs the same partition count); "
+                    + "shorthand for dist.optimizer-state.")
+    String optimizerState;
+
+    @Option(names = "--block-momentum", paramLabel = "MU",
+            description = "Spark: block momentum (BMUF) of the driver's update, in [0, 1); shorthand for dist.block-momentum.")
+    String blockMomentum;
+
+    @Option(names = "--block-lr", paramLabel = "ETA",
+            description = "Spark: block learning rate of the driver's update, in (0, 10]; shorthand for dist.block-lr.")
+    String blockLr;
+
+    @Option(names = "--checkpoint-every", paramLabel = "ROUNDS",
+            description = "Spark: checkpoint every N averaging rounds and after the last, 0 = never; shorthand for dist.checkpoint-every.")
+    String checkpointEvery;
+
+    /** The flags given, checked (naming the flag) and written as {@code key=value} overrides. */
+    List<String> overrides() {
+        List<String> out = new ArrayList<>();
+        add(out, ConfigKeys.AVERAGING_PERIOD, "--averaging-period", averagingPeriod);
+        add(out, ConfigKeys.OPTIMIZER_STATE, "--optimizer-state", optimizerState);
+        add(out, ConfigKeys.BLOCK_MOMENTUM, "--block-momentum", blockMomentum);
+        add(out, ConfigKeys.BLOCK_LR, "--block-lr", blockLr);
+        add(out, ConfigKeys.CHECKPOINT_EVERY, "--checkpoint-every", checkpointEvery);
+        return out;
+    }
+
+    private static <T> void add(List<String> out, Param<T> key, String flag, String value) {
+        if (value != null) {
+            out.add(key.name() + "=" + key.format(key.parse(value, flag)));
+        }
+    }
+
+    /** Refuses the settings a single JVM cannot honour, naming the flag that set them (or the key). */
+    void requireSingleJvmCompatible(TrainFfConfig cfg) {
+        ConfigException.require(cfg.dist().optimizerState() == ConfigKeys.OPTIMIZER_STATE.defaultTyped(),
+                optimizerState != null ? "--optimizer-state" : ConfigKeys.OPTIMIZER_STATE.name(),
+                optimizerState != null ? optimizerState : cfg.dist().optimizerState(),
+                "only without --local (one JVM has one optimizer state)");
+        ConfigException.require(!cfg.dist().blockMomentumOn(),
+                blockMomentum != null || blockLr != null ? "--block-momentum/--block-lr"
+                        : ConfigKeys.BLOCK_MOMENTUM.name() + "/" + ConfigKeys.BLOCK_LR.name(),
+                cfg.dist().blockMomentum() + "/" + cfg.dist().blockLearningRate(),
+                "only without --local (block momentum acts on averaging rounds)");
+    }
+}

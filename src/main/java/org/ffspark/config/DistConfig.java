@@ -1,0 +1,52 @@
+package org.ffspark.config;
+
+/**
+ * How a distributed (Spark) FF run combines its workers: minibatches per partition between averages, checkpoint
+ * cadence in rounds, what happens to the optimizer state, and block momentum (BMUF, Chen and Huo 2016): with
+ * {@code θ} the parameters a round started from and {@code a} the workers' average, the driver sets
+ * {@code v ← μ·v + η·(a − θ)} and {@code θ ← θ + v}; {@code μ = 0, η = 1} is plain averaging, computed as such bit
+ * for bit. The keys are declared in {@link ConfigKeys}.
+ */
+public record DistConfig(int averagingPeriodBatches, int checkpointEveryRounds, OptimizerState optimizerState,
+                         float blockMomentum, float blockLearningRate) implements java.io.Serializable {
+    public DistConfig {
+        ConfigKeys.AVERAGING_PERIOD.check(averagingPeriodBatches);
+        ConfigKeys.CHECKPOINT_EVERY.check(checkpointEveryRounds);
+        ConfigKeys.OPTIMIZER_STATE.check(java.util.Objects.requireNonNull(optimizerState, "optimizerState"));
+        ConfigKeys.BLOCK_MOMENTUM.check(blockMomentum);
+        ConfigKeys.BLOCK_LR.check(blockLearningRate);
+    }
+
+    /** Every key at its declared default. */
+    public static DistConfig defaults() {
+        return new DistConfig(ConfigKeys.AVERAGING_PERIOD.defaultTyped(), ConfigKeys.CHECKPOINT_EVERY.defaultTyped(),
+                ConfigKeys.OPTIMIZER_STATE.defaultTyped(), ConfigKeys.BLOCK_MOMENTUM.defaultTyped(),
+                ConfigKeys.BLOCK_LR.defaultTyped());
+    }
+
+    public DistConfig withAveragingPeriod(int batches) {
+        return new DistConfig(batches, checkpointEveryRounds, optimizerState, blockMomentum, blockLearningRate);
+    }
+
+    public DistConfig withCheckpointEvery(int rounds) {
+        return new DistConfig(averagingPeriodBatches, rounds, optimizerState, blockMomentum, blockLearningRate);
+    }
+
+    public DistConfig withOptimizerState(OptimizerState state) {
+        return new DistConfig(averagingPeriodBatches, checkpointEveryRounds, state, blockMomentum, blockLearningRate);
+    }
+
+    public DistConfig withBlockMomentum(float momentum, float learningRate) {
+        return new DistConfig(averagingPeriodBatches, checkpointEveryRounds, optimizerState, momentum, learningRate);
+    }
+
+    /** Whether the driver applies block momentum (anything but plain averaging). */
+    public boolean blockMomentumOn() {
+        return blockMomentum != 0f || blockLearningRate != 1f;
+    }
+
+    /** Whether these are the defaults of the settings a single JVM cannot honour (optimizer state, block momentum). */
+    public boolean singleJvmCompatible() {
+        return optimizerState == OptimizerState.AVERAGED && !blockMomentumOn();
+    }
+}
