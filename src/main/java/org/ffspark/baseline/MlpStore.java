@@ -4,17 +4,17 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.ffspark.data.Checksums;
 import org.ffspark.data.InputDataException;
 import org.ffspark.io.Json;
+import org.ffspark.io.ModelManifest;
 import org.ffspark.io.ModelStore;
 import org.ffspark.io.Storage;
 
@@ -31,12 +31,12 @@ public final class MlpStore {
     private MlpStore() {}
 
     /** A loaded network with its manifest. */
-    public record Loaded(MultiLayerNetwork net, JsonNode manifest, byte[] zip) {}
+    public record Loaded(MultiLayerNetwork net, MlpManifest manifest, byte[] zip) {}
 
     /** True when {@code dir} holds an MLP baseline model (its manifest says so). */
     public static boolean isMlp(Storage storage, String dir) {
         Path mf = new Path(storage.path(dir), ModelStore.MANIFEST);
-        return storage.exists(mf) && FORMAT.equals(Json.parse(storage.readAll(mf), mf.toString()).path("format").asText());
+        return storage.exists(mf) && FORMAT.equals(Json.read(storage.readAll(mf), ModelManifest.Format.class, mf.toString()).format());
     }
 
     public static byte[] toBytes(MultiLayerNetwork net) {
@@ -62,25 +62,12 @@ public final class MlpStore {
                                  double learningRate, int averagingPeriod, Path dir) {
         byte[] zip = toBytes(net);
         storage.writeAll(new Path(dir, ZIP), zip);
-        ObjectNode m = Json.object();
-        m.put("format", FORMAT);
-        m.put("formatVersion", FORMAT_VERSION);
-        ObjectNode a = m.putObject("architecture");
-        ArrayNode sizes = a.putArray("layerSizes");
-        layers.forEach(sizes::add);
-        a.put("outputs", 10);
-        a.put("hiddenActivation", "RELU");
-        a.put("output", "SOFTMAX");
-        a.put("loss", "MCXENT");
-        ObjectNode hp = m.putObject("hyperParameters");
-        prov.config().forEach(hp::put);
+        Map<String, String> hp = new LinkedHashMap<>(prov.config());
         hp.put("mlp.learning-rate", Double.toString(learningRate));
         hp.put("mlp.averaging-period", Integer.toString(averagingPeriod));
-        ModelStore.putProvenance(m, prov);
-        ObjectNode z = m.putObject("dl4j");
-        z.put("file", ZIP);
-        z.put("bytes", zip.length);
-        z.put("sha256", Checksums.sha256(zip));
+        MlpManifest m = new MlpManifest(FORMAT, FORMAT_VERSION,
+                new MlpManifest.Architecture(layers, 10, "RELU", "SOFTMAX", "MCXENT"), hp, ModelStore.provenance(prov),
+                new MlpManifest.Dl4j(ZIP, zip.length, Checksums.sha256(zip)));
         storage.writeAll(new Path(dir, ModelStore.MANIFEST), Json.bytes(m));
     }
 
@@ -90,17 +77,20 @@ public final class MlpStore {
         if (!storage.exists(mfPath)) {
             throw new InputDataException(dir, "not an ffspark model directory (no " + ModelStore.MANIFEST + ")");
         }
-        JsonNode m = Json.parse(storage.readAll(mfPath), mfPath.toString());
-        Json.requireFormat(m, mfPath.toString(), FORMAT, FORMAT_VERSION);
+        byte[] bytes = storage.readAll(mfPath);
+        ModelManifest.Format f = Json.read(bytes, ModelManifest.Format.class, mfPath.toString());
+        Json.requireFormat(f.format(), f.formatVersion(), mfPath.toString(), FORMAT, FORMAT_VERSION);
+        MlpManifest m = Json.read(bytes, MlpManifest.class, mfPath.toString());
+        String expected = m.dl4j() == null ? null : m.dl4j().sha256();
         Path zipPath = new Path(base, ZIP);
         if (!storage.exists(zipPath)) {
             throw new InputDataException(zipPath.toString(), "model file missing");
         }
         byte[] zip = storage.readAll(zipPath);
         String sha = Checksums.sha256(zip);
-        if (!sha.equals(m.path("dl4j").path("sha256").asText())) {
+        if (!sha.equals(expected)) {
             throw new InputDataException(zipPath.toString(), "checksum mismatch: file has sha256 " + sha + ", manifest says "
-                    + m.path("dl4j").path("sha256").asText() + "; the file is corrupt");
+                    + expected + "; the file is corrupt");
         }
         return new Loaded(fromBytes(zip, zipPath.toString()), m, zip);
     }

@@ -6,8 +6,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.ffspark.config.ConfigKeys;
 import org.ffspark.config.FfConfig;
 import org.ffspark.config.NormKind;
@@ -70,12 +68,7 @@ final class BenchFfCommand implements Callable<Integer> {
         LabeledImages train = IdxDataset.read(storage, data, Split.TRAIN).images();
         LabeledImages test = IdxDataset.read(storage, data, Split.TEST).images();
         Gemm.init(1);
-        ObjectNode root = Json.object();
-        root.put("gitCommit", BuildInfo.gitCommit());
-        root.put("openblasCoretype", BuildInfo.openblasCoretype());
-        root.put("cores", Runtime.getRuntime().availableProcessors());
-        root.put("threads", threads);
-        ArrayNode results = root.putArray("results");
+        List<BenchRecords.FfResult> results = new java.util.ArrayList<>();
         for (String layers : configs) {
             boolean wide = layers.contains("2000");
             TrainFfConfig cfg = TrainFfConfig.load(null, List.of())
@@ -88,20 +81,12 @@ final class BenchFfCommand implements Callable<Integer> {
                             + " same shapes: Nd4j.gemm %.2f ms -> ratio %.2f, direct OpenBLAS %.2f ms -> ratio %.2f%n",
                     r.layers(), r.batch(), r.stepMs(), r.examplesPerSecond(), 60000 / r.examplesPerSecond(),
                     r.gflopsPerStep(), r.achievedGflops(), r.nd4jGemmMs(), r.ratioToNd4jGemm(), r.directGemmMs(), r.ratioToDirectGemm());
-            ObjectNode o = results.addObject();
-            o.put("layers", r.layers());
-            o.put("norm", ff.norm().name());
-            o.put("batch", r.batch());
-            o.put("steps", r.steps());
-            o.put("msPerStep", r.stepMs());
-            o.put("examplesPerSecond", r.examplesPerSecond());
-            o.put("secondsPer60kEpoch", 60000 / r.examplesPerSecond());
-            o.put("gemmGflopPerStep", r.gflopsPerStep());
-            o.put("achievedGflops", r.achievedGflops());
-            o.put("nd4jGemmMsSameShapes", r.nd4jGemmMs());
-            o.put("ratioToNd4jGemm", r.ratioToNd4jGemm());
-            o.put("directGemmMsSameShapes", r.directGemmMs());
-            o.put("ratioToDirectGemm", r.ratioToDirectGemm());
+            Integer epochsRun = null;
+            Double trainingSeconds = null;
+            Integer trainingExamples = null;
+            List<Double> epochTimes = null;
+            Double medianEpoch = null;
+            Double accuracy = null;
             if (epochs > 0) {
                 FfModel model = FfModel.initialise(ff, tc.seed());
                 List<Double> epochSeconds = new java.util.ArrayList<>();
@@ -118,19 +103,20 @@ final class BenchFfCommand implements Callable<Integer> {
                 System.out.printf("bench-ff %s: full epochs of %d examples: first %.2f s (JIT warm-up), later ones median %.2f s, best %.2f s,"
                                 + " worst %.2f s%n", r.layers(), train.count(), times.first(), times.medianAfterFirst(), times.bestAfterFirst(),
                         times.worstAfterFirst());
-                o.put("epochs", epochs);
-                o.put("trainingSeconds", secs);
-                o.put("trainingExamples", train.count());
-                ArrayNode es = o.putArray("epochSeconds");
-                epochSeconds.forEach(es::add);
-                o.put("medianEpochSecondsAfterFirst", times.medianAfterFirst());
-                o.put("testAccuracy", e.accuracy());
+                epochsRun = epochs;
+                trainingSeconds = secs;
+                trainingExamples = train.count();
+                epochTimes = epochSeconds;
+                medianEpoch = times.medianAfterFirst();
+                accuracy = e.accuracy();
             }
+            results.add(new BenchRecords.FfResult(r.layers(), ff.norm().name(), r.batch(), r.steps(), r.stepMs(),
+                    r.examplesPerSecond(), 60000 / r.examplesPerSecond(), r.gflopsPerStep(), r.achievedGflops(), r.nd4jGemmMs(),
+                    r.ratioToNd4jGemm(), r.directGemmMs(), r.ratioToDirectGemm(), epochsRun, trainingSeconds, trainingExamples,
+                    epochTimes, medianEpoch, accuracy));
         }
-        if (out.getParent() != null) {
-            Files.createDirectories(out.getParent());
-        }
-        Files.write(out, Json.bytes(root));
+        BenchRecords.write(out, new BenchRecords.Ff(BuildInfo.gitCommit(), BuildInfo.openblasCoretype(),
+                Runtime.getRuntime().availableProcessors(), threads, results));
         System.out.println("bench-ff: results written to " + out);
         return Main.OK;
     }

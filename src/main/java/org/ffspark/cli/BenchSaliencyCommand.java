@@ -5,8 +5,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.spark.sql.SparkSession;
 import org.ffspark.data.Split;
 import org.ffspark.ff.FfBenchmark;
@@ -43,11 +41,7 @@ final class BenchSaliencyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path tmp = Files.createTempDirectory("ffspark-bench-saliency");
         FfModel m = ModelStore.read(Storage.local(), model).model();
-        ObjectNode root = Json.object();
-        root.put("gitCommit", BuildInfo.gitCommit());
-        root.put("openblasCoretype", BuildInfo.openblasCoretype());
-        root.put("model", model);
-        ArrayNode runs = root.putArray("runs");
+        List<BenchRecords.SaliencyRun> runs = new java.util.ArrayList<>();
         List<List<SaliencyMethod>> sets = List.of(List.of(SaliencyMethod.FF_OCCLUSION),
                 List.of(SaliencyMethod.FF_OCCLUSION, SaliencyMethod.FF_CONTRASTIVE, SaliencyMethod.FF_GRADIENT, SaliencyMethod.FF_GRADIENT_X_INPUT));
         try (SparkSession spark = Sessions.open("bench-saliency", "local[2]")) {
@@ -64,20 +58,11 @@ final class BenchSaliencyCommand implements Callable<Integer> {
                 System.out.printf("bench-saliency %s: %d maps in %.1f s = %.0f maps/s; GEMM %.1f GFLOP/s achieved over the job, "
                         + "ratio %.2f to 2 cores x single-thread SGEMM of the forward shapes (%.1f GFLOP/s)%n",
                         methods, maps, secs, maps / secs, gflops, gflops / reference, reference);
-                ObjectNode r = runs.addObject();
-                r.put("methods", methods.toString());
-                r.put("maps", maps);
-                r.put("seconds", secs);
-                r.put("mapsPerSecond", maps / secs);
-                r.put("achievedGflops", gflops);
-                r.put("referenceGflops", reference);
-                r.put("ratio", gflops / reference);
+                runs.add(new BenchRecords.SaliencyRun(methods.toString(), maps, secs, maps / secs, gflops, reference,
+                        gflops / reference));
             }
         }
-        if (out.getParent() != null) {
-            Files.createDirectories(out.getParent());
-        }
-        Files.write(out, Json.bytes(root));
+        BenchRecords.write(out, new BenchRecords.Saliency(BuildInfo.gitCommit(), BuildInfo.openblasCoretype(), model, runs));
         System.out.println("bench-saliency: results written to " + out);
         return Main.OK;
     }

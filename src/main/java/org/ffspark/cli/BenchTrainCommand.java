@@ -6,8 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.spark.sql.SparkSession;
 import org.ffspark.config.TrainFfConfig;
 import org.ffspark.data.LabeledImages;
@@ -86,24 +84,14 @@ final class BenchTrainCommand implements Callable<Integer> {
         org.ffspark.config.OptimizerState mode = org.ffspark.config.ConfigKeys.OPTIMIZER_STATE.parse(optimizerState, "--optimizer-state");
         LabeledImages all = IdxDataset.read(Storage.local(), data, Split.TRAIN).images();
         String cp = System.getProperty("java.class.path");
-        ObjectNode root = Json.object();
-        root.put("gitCommit", BuildInfo.gitCommit());
-        root.put("openblasCoretype", BuildInfo.openblasCoretype());
-        ArrayNode ps = root.putArray("averagingPeriodBatches");
-        periods.forEach(ps::add);
-        root.put("optimizerState", mode.name());
-        ArrayNode results = root.putArray("results");
+        List<BenchRecords.TrainResult> results = new ArrayList<>();
         for (String layers : configs) {
             boolean wide = layers.contains("2000");
             TrainFfConfig cfg = TrainFfConfig.load(null, List.of())
                     .with(org.ffspark.config.ConfigKeys.LAYERS, layers).with(org.ffspark.config.ConfigKeys.NORM, wide ? "RMS" : "L2");
             LabeledImages set = all.head(wide ? (wideExamples != null ? wideExamples : Math.max(1000, examples / 10)) : examples);
             for (int period : periods) {
-                ObjectNode o = results.addObject();
-                o.put("layers", layers);
-                o.put("examples", set.count());
-                o.put("averagingPeriodBatches", period);
-                ArrayNode reps = o.putArray("repeats");
+                List<BenchRecords.TrainRepeat> reps = new ArrayList<>();
                 List<Double> local2 = new ArrayList<>();
                 List<Double> scaling = new ArrayList<>();
                 for (int rep = 0; rep < repeats; rep++) {
@@ -119,37 +107,24 @@ final class BenchTrainCommand implements Callable<Integer> {
                         rs.put(m, r);
                         print(layers + (m == Mode.SINGLE ? "" : " period " + period) + (repeats > 1 ? " repeat " + (rep + 1) : ""), r);
                     }
-                    ObjectNode ro = reps.addObject();
-                    ArrayNode runs = ro.putArray("runs");
-                    rs.values().forEach(r -> {
-                        ObjectNode x = runs.addObject();
-                        x.put("label", r.label());
-                        x.put("examplesPerSecond", r.examplesPerSecond());
-                        x.put("seconds", r.seconds());
-                        x.put("computeSeconds", r.compute());
-                        x.put("broadcastSeconds", r.broadcast());
-                        x.put("aggregateSeconds", r.aggregate());
-                        x.put("rounds", r.rounds());
-                    });
+                    List<BenchRecords.TrainRun> runs = rs.values().stream().map(r -> new BenchRecords.TrainRun(r.label(),
+                            r.examplesPerSecond(), r.seconds(), r.compute(), r.broadcast(), r.aggregate(), r.rounds())).toList();
                     double ratio = rs.get(Mode.LOCAL2).examplesPerSecond() / rs.get(Mode.SINGLE).examplesPerSecond();
                     local2.add(ratio);
-                    ro.put("sparkLocal2OverSingleJvm", ratio);
+                    Double scale = null;
                     if (!noCluster) {
-                        double scale = rs.get(Mode.TWO_EXECUTORS).examplesPerSecond() / rs.get(Mode.ONE_EXECUTOR).examplesPerSecond();
+                        scale = rs.get(Mode.TWO_EXECUTORS).examplesPerSecond() / rs.get(Mode.ONE_EXECUTOR).examplesPerSecond();
                         scaling.add(scale);
-                        ro.put("twoExecutorsOverOne", scale);
                     }
+                    reps.add(new BenchRecords.TrainRepeat(runs, ratio, scale));
                 }
-                summarise(layers, period, "Spark local[2]/single JVM", local2, o, "sparkLocal2OverSingleJvm");
-                if (!noCluster) {
-                    summarise(layers, period, "2 executors / 1 executor", scaling, o, "twoExecutorsOverOne");
-                }
+                double[] l2 = summarise(layers, period, "Spark local[2]/single JVM", local2);
+                double[] two = noCluster ? null : summarise(layers, period, "2 executors / 1 executor", scaling);
+                results.add(new BenchRecords.TrainResult(layers, set.count(), period, reps, l2[0], l2[1], l2[2],
+                        two == null ? null : two[0], two == null ? null : two[1], two == null ? null : two[2]));
             }
         }
-        if (out.getParent() != null) {
-            Files.createDirectories(out.getParent());
-        }
-        Files.write(out, Json.bytes(root));
+        BenchRecords.write(out, new BenchRecords.Train(BuildInfo.gitCommit(), BuildInfo.openblasCoretype(), periods, mode.name(), results));
         System.out.println("bench-train: results written to " + out);
         return Main.OK;
     }
@@ -178,7 +153,8 @@ final class BenchTrainCommand implements Callable<Integer> {
     }
 
     /** Prints and records the median (and range) of one ratio over the repeats; the JSON field holds the median. */
-    private static void summarise(String layers, int period, String what, List<Double> ratios, ObjectNode o, String field) {
+    /** Prints a ratio's median and range over the repeats; returns {median, min, max}. */
+    private static double[] summarise(String layers, int period, String what, List<Double> ratios) {
         double median = Medians.of(ratios);
         if (ratios.size() == 1) {
             System.out.printf("bench-train %s period %d: %s = %.2f%n", layers, period, what, median);
@@ -187,9 +163,7 @@ final class BenchTrainCommand implements Callable<Integer> {
                     what, median, ratios.size(), java.util.Collections.min(ratios), java.util.Collections.max(ratios),
                     ratios.stream().map(r -> String.format("%.2f", r)).toList());
         }
-        o.put(field, median);
-        o.put(field + "Min", java.util.Collections.min(ratios));
-        o.put(field + "Max", java.util.Collections.max(ratios));
+        return new double[] {median, java.util.Collections.min(ratios), java.util.Collections.max(ratios)};
     }
 
     private static void print(String what, TrainBenchmark.Result r) {

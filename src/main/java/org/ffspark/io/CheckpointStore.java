@@ -11,8 +11,6 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.ffspark.config.FfConfig;
@@ -57,20 +55,9 @@ public final class CheckpointStore {
             ModelStore.writeInto(storage, new FfModel(config, state.params()), prov, out.dir());
             byte[] opt = optimizerBytes(state);
             storage.writeAll(new Path(out.dir(), "optimizer.bin"), opt);
-            ObjectNode j = Json.object();
-            j.put("format", "ffspark-checkpoint");
-            j.put("formatVersion", 1);
-            j.put("round", round);
-            j.put("optimizerSha256", Checksums.sha256(opt));
-            j.put("firstMomentCount", state.firstMoment().length);
-            j.put("secondMomentCount", state.secondMoment().length);
-            j.put("layers", state.stepsBlock());
-            j.put("optimizerStates", state.workers());
-            j.put("blockVelocityCount", state.blockVelocity().length);
-            ObjectNode st = j.putObject("settings");
-            settings.forEach(st::put);
-            ArrayNode m = j.putArray("metrics");
-            metricLines.forEach(m::add);
+            CheckpointRecord j = new CheckpointRecord(CheckpointRecord.FORMAT, CheckpointRecord.VERSION, round,
+                    Checksums.sha256(opt), state.firstMoment().length, state.secondMoment().length, state.stepsBlock(),
+                    state.workers(), state.blockVelocity().length, new java.util.TreeMap<>(settings), List.copyOf(metricLines));
             storage.writeAll(new Path(out.dir(), "checkpoint.json"), Json.bytes(j));
             out.commit();
         }
@@ -110,16 +97,16 @@ public final class CheckpointStore {
     private Checkpoint read(Path dir) {
         FfModel model = ModelStore.read(storage, dir.toString()).model();
         Path cj = new Path(dir, "checkpoint.json");
-        JsonNode j = Json.parse(storage.readAll(cj), cj.toString());
+        CheckpointRecord j = Json.read(storage.readAll(cj), CheckpointRecord.class, cj.toString());
         byte[] opt = storage.readAll(new Path(dir, "optimizer.bin"));
-        if (!Checksums.sha256(opt).equals(j.path("optimizerSha256").asText())) {
+        if (!Checksums.sha256(opt).equals(j.optimizerSha256())) {
             throw new org.ffspark.data.InputDataException(new Path(dir, "optimizer.bin").toString(), "checksum mismatch");
         }
-        int nf = j.path("firstMomentCount").asInt();
-        int ns = j.path("secondMomentCount").asInt();
-        int workers = j.path("optimizerStates").asInt(1);
-        int layers = j.path("layers").asInt() * workers;
-        int nv = j.path("blockVelocityCount").asInt(0);
+        int nf = j.firstMomentCount();
+        int ns = j.secondMomentCount();
+        int workers = j.workers();
+        int layers = j.layers() * workers;
+        int nv = j.velocityCount();
         if (workers < 1 || nv < 0 || opt.length != 4L * (nf + ns) + 8L * layers + 4L * nv) {
             throw new org.ffspark.data.InputDataException(new Path(dir, "optimizer.bin").toString(), "wrong length " + opt.length);
         }
@@ -133,11 +120,9 @@ public final class CheckpointStore {
         b.asLongBuffer().get(steps);
         b.position(4 * (nf + ns) + 8 * layers);
         b.asFloatBuffer().get(velocity);
-        List<String> lines = new ArrayList<>();
-        j.path("metrics").forEach(n -> lines.add(n.asText()));
-        java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
-        j.path("settings").fields().forEachRemaining(e -> settings.put(e.getKey(), e.getValue().asText()));
-        return new Checkpoint(j.path("round").asInt(), new TrainState(model.params(), first, second, steps, workers, velocity), lines, settings);
+        List<String> lines = j.metrics() == null ? List.of() : j.metrics();
+        java.util.Map<String, String> settings = j.settings() == null ? java.util.Map.of() : j.settings();
+        return new Checkpoint(j.round(), new TrainState(model.params(), first, second, steps, workers, velocity), lines, settings);
     }
 
     static byte[] optimizerBytes(TrainState s) {

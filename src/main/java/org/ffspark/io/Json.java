@@ -6,17 +6,12 @@ import java.io.UncheckedIOException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** The project's JSON settings: pretty, stable field order. */
+/** The project's JSON settings (pretty, fields in record-component order) and typed reading of its formats. */
 public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private Json() {}
-
-    public static ObjectNode object() {
-        return MAPPER.createObjectNode();
-    }
 
     public static byte[] bytes(Object value) {
         try {
@@ -35,6 +30,20 @@ public final class Json {
         }
     }
 
+    /** Reads {@code bytes} as a {@code type} record; malformed JSON or a wrong field type is a bad-input error naming {@code file}. */
+    public static <T> T read(byte[] bytes, Class<T> type, String file) {
+        try {
+            return READER.readValue(bytes, type);
+        } catch (IOException e) {
+            throw new org.ffspark.data.InputDataException(file, "not a valid " + type.getSimpleName() + " ("
+                    + e.getMessage().split("\n")[0] + ")", e);
+        }
+    }
+
+    /** Reading ignores fields it does not know (written by a later version). */
+    private static final ObjectMapper READER = MAPPER.copy()
+            .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
     public static JsonNode parse(byte[] bytes, String file) {
         try {
             return MAPPER.readTree(bytes);
@@ -45,11 +54,16 @@ public final class Json {
 
     /** Requires {@code d.format == format} and {@code d.formatVersion == version}; else a bad-input error naming {@code file}. */
     public static void requireFormat(JsonNode d, String file, String format, int version) {
-        if (!format.equals(d.path("format").asText())) {
-            throw new org.ffspark.data.InputDataException(file, "format is '" + d.path("format").asText() + "', expected '" + format + "'");
+        requireFormat(d.path("format").asText(), d.path("formatVersion").asInt(-1), file, format, version);
+    }
+
+    /** Requires {@code found == format} and {@code foundVersion == version}; else a bad-input error naming {@code file}. */
+    public static void requireFormat(String found, int foundVersion, String file, String format, int version) {
+        if (!format.equals(found == null ? "" : found)) {
+            throw new org.ffspark.data.InputDataException(file, "format is '" + (found == null ? "" : found) + "', expected '" + format + "'");
         }
-        if (d.path("formatVersion").asInt(-1) != version) {
-            throw new org.ffspark.data.InputDataException(file, "formatVersion " + d.path("formatVersion")
+        if (foundVersion != version) {
+            throw new org.ffspark.data.InputDataException(file, "formatVersion " + foundVersion
                     + " is not supported by this ffspark (reads version " + version + ")");
         }
     }

@@ -6,9 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.hadoop.fs.Path;
 import org.ffspark.config.ConfigException;
 import org.ffspark.config.FfConfig;
@@ -36,7 +33,7 @@ public final class ModelStore {
                              String gitCommit, String runId, String createdAt) {}
 
     /** A loaded model and its manifest. */
-    public record Loaded(FfModel model, JsonNode manifest) {}
+    public record Loaded(FfModel model, ModelManifest manifest) {}
 
     private ModelStore() {}
 
@@ -56,40 +53,18 @@ public final class ModelStore {
         storage.writeAll(new Path(dir, MANIFEST), Json.bytes(manifest(model, prov, Checksums.sha256(params))));
     }
 
-    static ObjectNode manifest(FfModel model, Provenance prov, String paramsSha) {
+    static ModelManifest manifest(FfModel model, Provenance prov, String paramsSha) {
         FfConfig c = model.config();
-        ObjectNode m = Json.object();
-        m.put("format", FORMAT);
-        m.put("formatVersion", FORMAT_VERSION);
-        ObjectNode arch = m.putObject("architecture");
-        ArrayNode layers = arch.putArray("layerSizes");
-        c.layerSizes().forEach(layers::add);
-        arch.put("goodness", c.goodness().name());
-        arch.put("norm", c.norm().name());
-        arch.put("threshold", c.threshold());
-        arch.put("scoreLayers", c.scoreLayers().name());
-        arch.put("labelPixels", 10);
-        ObjectNode hp = m.putObject("hyperParameters");
-        prov.config().forEach(hp::put);
-        putProvenance(m, prov);
-        ObjectNode p = m.putObject("parameters");
-        p.put("file", PARAMS);
-        p.put("dtype", "float32");
-        p.put("byteOrder", "little-endian");
-        p.put("count", model.params().length);
-        p.put("sha256", paramsSha);
-        return m;
+        return new ModelManifest(FORMAT, FORMAT_VERSION,
+                new ModelManifest.Architecture(c.layerSizes(), c.goodness().name(), c.norm().name(), c.threshold(),
+                        c.scoreLayers().name(), 10),
+                prov.config(), provenance(prov),
+                new ModelManifest.Parameters(PARAMS, "float32", "little-endian", model.params().length, paramsSha));
     }
 
-    /** Writes the "provenance" object of a manifest (seed, git commit, run id, time, data checksums). */
-    public static void putProvenance(ObjectNode manifest, Provenance prov) {
-        ObjectNode pv = manifest.putObject("provenance");
-        pv.put("seed", prov.seed());
-        pv.put("gitCommit", prov.gitCommit());
-        pv.put("runId", prov.runId());
-        pv.put("createdAt", prov.createdAt());
-        ObjectNode data = pv.putObject("dataChecksums");
-        prov.dataChecksums().forEach(data::put);
+    /** The "provenance" object of a manifest (seed, git commit, run id, time, data checksums). */
+    public static ModelManifest.Provenance provenance(Provenance prov) {
+        return new ModelManifest.Provenance(prov.seed(), prov.gitCommit(), prov.runId(), prov.createdAt(), prov.dataChecksums());
     }
 
     /** Reads and verifies a model directory. */
@@ -100,38 +75,38 @@ public final class ModelStore {
             throw new InputDataException(dir, "not an ffspark model directory (no " + MANIFEST + ")");
         }
         String mf = manifestPath.toString();
-        JsonNode m = Json.parse(storage.readAll(manifestPath), mf);
-        Json.requireFormat(m, mf, FORMAT, FORMAT_VERSION);
+        byte[] manifestBytes = storage.readAll(manifestPath);
+        ModelManifest.Format f = Json.read(manifestBytes, ModelManifest.Format.class, mf);
+        Json.requireFormat(f.format(), f.formatVersion(), mf, FORMAT, FORMAT_VERSION);
+        ModelManifest m = Json.read(manifestBytes, ModelManifest.class, mf);
         FfConfig config;
         try {
-            JsonNode a = m.path("architecture");
-            List<Integer> sizes = new ArrayList<>();
-            a.path("layerSizes").forEach(n -> sizes.add(n.asInt()));
-            config = new FfConfig(sizes, GoodnessKind.valueOf(a.path("goodness").asText()),
-                    NormKind.valueOf(a.path("norm").asText()), (float) a.path("threshold").asDouble(),
-                    ScoreLayers.valueOf(a.path("scoreLayers").asText()));
-        } catch (IllegalArgumentException | ConfigException e) {
+            ModelManifest.Architecture a = java.util.Objects.requireNonNull(m.architecture(), "no architecture");
+            config = new FfConfig(a.layerSizes(), GoodnessKind.valueOf(a.goodness()), NormKind.valueOf(a.norm()),
+                    a.threshold(), ScoreLayers.valueOf(a.scoreLayers()));
+        } catch (IllegalArgumentException | NullPointerException | ConfigException e) {
             throw new InputDataException(mf, "invalid architecture: " + e.getMessage(), e);
         }
-        JsonNode p = m.path("parameters");
-        if (!"float32".equals(p.path("dtype").asText()) || !"little-endian".equals(p.path("byteOrder").asText())) {
+        ModelManifest.Parameters p = m.parameters() != null ? m.parameters()
+                : new ModelManifest.Parameters(null, null, null, -1, null);
+        if (!"float32".equals(p.dtype()) || !"little-endian".equals(p.byteOrder())) {
             throw new InputDataException(mf, "parameters must be float32 little-endian, found "
-                    + p.path("dtype").asText() + " " + p.path("byteOrder").asText());
+                    + p.dtype() + " " + p.byteOrder());
         }
-        Path paramsPath = new Path(base, p.path("file").asText(PARAMS));
+        Path paramsPath = new Path(base, p.file() != null ? p.file() : PARAMS);
         if (!storage.exists(paramsPath)) {
             throw new InputDataException(paramsPath.toString(), "parameter file missing");
         }
         byte[] bytes = storage.readAll(paramsPath);
-        long count = p.path("count").asLong(-1);
+        long count = p.count();
         if (bytes.length != count * 4) {
             throw new InputDataException(paramsPath.toString(), "holds " + bytes.length + " bytes, manifest says "
                     + count + " float32 parameters (" + count * 4 + " bytes)");
         }
         String sha = Checksums.sha256(bytes);
-        if (!sha.equals(p.path("sha256").asText())) {
+        if (!sha.equals(p.sha256())) {
             throw new InputDataException(paramsPath.toString(), "checksum mismatch: file has sha256 " + sha
-                    + ", manifest says " + p.path("sha256").asText() + "; the file is corrupt");
+                    + ", manifest says " + p.sha256() + "; the file is corrupt");
         }
         float[] params = fromBytes(bytes);
         try {

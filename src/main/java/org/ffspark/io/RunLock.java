@@ -10,8 +10,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -46,7 +44,7 @@ public final class RunLock implements AutoCloseable {
         if (storage.createNew(file, me)) {
             return new RunLock(storage, file, runId, staleAfter);
         }
-        JsonNode h = readHolder(storage, file);
+        Holder h = readHolder(storage, file);
         long ageMs = System.currentTimeMillis() - storage.modificationTime(file);
         String who = describe(h, ageMs);
         String why = staleReason(h, ageMs, staleAfter);
@@ -62,12 +60,15 @@ public final class RunLock implements AutoCloseable {
         return new RunLock(storage, file, runId, staleAfter);
     }
 
-    private static String staleReason(JsonNode h, long ageMs, Duration staleAfter) {
+    /** The lock file's content (schema {@code data-schemas/lock.schema.json}): who holds it and since when. */
+    record Holder(String runId, String host, long pid, String jvm, String acquiredAt) {}
+
+    private static String staleReason(Holder h, long ageMs, Duration staleAfter) {
         if (h == null) {
             return ageMs > 5_000 ? "unreadable lock file" : null;  // a holder may be writing it right now
         }
-        if (h.path("host").asText().equals(hostName())) {
-            long pid = h.path("pid").asLong(-1);
+        if (hostName().equals(h.host())) {
+            long pid = h.pid();
             if (pid > 0 && pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).isEmpty()) {
                 return "its process " + pid + " on this host is gone";
             }
@@ -75,30 +76,25 @@ public final class RunLock implements AutoCloseable {
         return ageMs > staleAfter.toMillis() ? "no heartbeat for " + ageMs / 1000 + " s" : null;
     }
 
-    private static String describe(JsonNode h, long ageMs) {
+    private static String describe(Holder h, long ageMs) {
         if (h == null) {
             return "an unknown run (unreadable lock file)";
         }
-        return "run " + h.path("runId").asText() + " (pid " + h.path("pid").asText() + " on " + h.path("host").asText()
-                + ", since " + h.path("acquiredAt").asText() + ", heartbeat " + ageMs / 1000 + " s ago)";
+        return "run " + h.runId() + " (pid " + h.pid() + " on " + h.host()
+                + ", since " + h.acquiredAt() + ", heartbeat " + ageMs / 1000 + " s ago)";
     }
 
-    private static JsonNode readHolder(Storage storage, Path file) {
+    private static Holder readHolder(Storage storage, Path file) {
         try {
-            return Json.parse(storage.readAll(file), file.toString());
+            return Json.read(storage.readAll(file), Holder.class, file.toString());
         } catch (RuntimeException e) {
             return null;
         }
     }
 
-    private static ObjectNode holder(String runId) {
-        ObjectNode o = Json.object();
-        o.put("runId", runId);
-        o.put("host", hostName());
-        o.put("pid", ProcessHandle.current().pid());
-        o.put("jvm", ManagementFactory.getRuntimeMXBean().getName());
-        o.put("acquiredAt", Instant.now().toString());
-        return o;
+    private static Holder holder(String runId) {
+        return new Holder(runId, hostName(), ProcessHandle.current().pid(), ManagementFactory.getRuntimeMXBean().getName(),
+                Instant.now().toString());
     }
 
     static String hostName() {
@@ -121,8 +117,8 @@ public final class RunLock implements AutoCloseable {
     @Override
     public void close() {
         heartbeat.shutdownNow();
-        JsonNode h = readHolder(storage, file);
-        if (h != null && runId.equals(h.path("runId").asText())) {
+        Holder h = readHolder(storage, file);
+        if (h != null && runId.equals(h.runId())) {
             storage.delete(file);
         }
     }

@@ -5,11 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.hadoop.fs.Path;
 import org.ffspark.data.InputDataException;
 import org.ffspark.io.AtomicOutput;
 import org.ffspark.io.Json;
+import org.ffspark.io.MetricsLines;
 import org.ffspark.io.Storage;
 import org.ffspark.report.Png;
 
@@ -43,11 +43,11 @@ public final class CompareJob {
         double t = 0;
         long examples = 0;
         Path file = new Path(dir, "metrics.jsonl");
-        for (JsonNode line : lines(storage, file)) {
-            t += line.path("seconds").asDouble();
-            examples += line.path("examples").asLong();
-            if (line.has("testAccuracy")) {
-                points.add(new double[] {t, line.get("testAccuracy").asDouble()});
+        for (MetricsLines.Round line : lines(storage, file, MetricsLines.Round.class)) {
+            t += line.seconds();
+            examples += line.examples();
+            if (line.testAccuracy() != null) {
+                points.add(new double[] {t, line.testAccuracy()});
             }
         }
         if (points.isEmpty()) {
@@ -60,9 +60,9 @@ public final class CompareJob {
     public static Run readMlp(Storage storage, String dataset, Path dir) {
         List<double[]> points = new ArrayList<>();
         long examples = 0;
-        for (JsonNode line : lines(storage, new Path(dir, "metrics.jsonl"))) {
-            points.add(new double[] {line.path("elapsedSeconds").asDouble(), line.path("testAccuracy").asDouble()});
-            examples += Math.round(line.path("examplesPerSecond").asDouble() * line.path("seconds").asDouble());
+        for (MetricsLines.MlpEpoch line : lines(storage, new Path(dir, "metrics.jsonl"), MetricsLines.MlpEpoch.class)) {
+            points.add(new double[] {line.elapsedSeconds(), line.testAccuracy()});
+            examples += Math.round(line.examplesPerSecond() * line.seconds());
         }
         return run(dataset, "MLP (DL4J)", points, examples);
     }
@@ -73,14 +73,14 @@ public final class CompareJob {
         return new Run(dataset, method, s, a, examples);
     }
 
-    private static List<JsonNode> lines(Storage storage, Path file) {
+    private static <T> List<T> lines(Storage storage, Path file, Class<T> type) {
         if (!storage.exists(file)) {
             throw new InputDataException(file.toString(), "missing: not a finished ffspark training run");
         }
-        List<JsonNode> out = new ArrayList<>();
+        List<T> out = new ArrayList<>();
         for (String l : new String(storage.readAll(file), StandardCharsets.UTF_8).split("\n")) {
             if (!l.isBlank()) {
-                out.add(Json.parse(l.getBytes(StandardCharsets.UTF_8), file.toString()));
+                out.add(Json.read(l.getBytes(StandardCharsets.UTF_8), type, file.toString()));
             }
         }
         if (out.isEmpty()) {

@@ -3,7 +3,6 @@ package org.ffspark.job;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -18,7 +17,8 @@ import org.ffspark.data.Split;
 import org.ffspark.ff.FfModel;
 import org.ffspark.ff.FfScorer;
 import org.ffspark.ff.Gemm;
-import org.ffspark.io.EvaluationWriter;
+import org.ffspark.io.ImagesMeta;
+import org.ffspark.io.EvaluationRecord;
 import org.ffspark.io.IdxDataset;
 import org.ffspark.io.ModelStore;
 import org.ffspark.io.Storage;
@@ -60,14 +60,14 @@ public final class EvaluateJob {
             params.destroy(false);
         }
         double secs = (System.nanoTime() - t0) / 1e9;
-        ObjectNode json = EvaluationWriter.toJson(e, modelDir, data, split.id(), secs);
+        EvaluationRecord record = EvaluationRecord.of(e, modelDir, data, split.id(), secs);
         String file = out != null ? out : new Path(storage.path(modelDir), "evaluation-" + split.id() + ".json").toString();
-        EvaluationWriter.write(storage, json, file, RunIds.next());
-        return new LocalEvaluateJob.Result(e, json, file);
+        record.write(storage, file, RunIds.next());
+        return new LocalEvaluateJob.Result(e, record, file);
     }
 
     private static JavaRDD<LabeledImages> parts(SparkSession spark, JavaSparkContext jsc, Storage storage, String data, Split split) {
-        if (storage.exists(new Path(storage.path(data), "_ffspark.json"))) {
+        if (ImagesMeta.isIngested(storage, data)) {
             return Shards.requireImages(spark.read().parquet(data), data).filter("split = '" + split.id() + "'").select("id", "label", "pixels").javaRDD()
                     .mapPartitions(it -> {
                         List<Row> rows = new ArrayList<>();

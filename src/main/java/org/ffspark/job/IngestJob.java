@@ -2,8 +2,9 @@ package org.ffspark.job;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.LinkedHashMap;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -19,6 +20,7 @@ import org.ffspark.data.LabeledImages;
 import org.ffspark.data.Split;
 import org.ffspark.io.AtomicOutput;
 import org.ffspark.io.IdxDataset;
+import org.ffspark.io.ImagesMeta;
 import org.ffspark.io.Json;
 import org.ffspark.io.Storage;
 
@@ -43,27 +45,23 @@ public final class IngestJob {
         String runId = RunIds.next();
         try (AtomicOutput output = AtomicOutput.begin(storage, storage.path(out), runId, overwrite)) {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            ObjectNode meta = Json.object();
-            meta.put("format", "ffspark-images");
-            meta.put("formatVersion", 1);
-            meta.put("source", data);
-            meta.put("runId", runId);
-            ObjectNode sums = meta.putObject("checksums");
+            Map<String, String> sums = new LinkedHashMap<>();
             JavaRDD<Row> all = null;
             long[] counts = new long[2];
             for (Split split : Split.values()) {
                 IdxDataset.Loaded loaded = IdxDataset.read(storage, data, split);
-                loaded.checksums().forEach(sums::put);
+                sums.putAll(loaded.checksums());
                 LabeledImages images = loaded.images();
                 counts[split.ordinal()] = images.count();
-                meta.put(split.id() + "Rows", images.count());
                 JavaRDD<Row> rows = rows(jsc, images, split);
                 all = all == null ? rows : all.union(rows);
             }
             Dataset<Row> df = spark.createDataFrame(all, SCHEMA);
             spark.sparkContext().setJobDescription("ingest " + data + " -> " + out);
             df.write().mode(SaveMode.Overwrite).partitionBy("split").parquet(output.dir().toString());
-            storage.writeAll(new Path(output.dir(), "_ffspark.json"), Json.bytes(meta));
+            ImagesMeta meta = new ImagesMeta(ImagesMeta.FORMAT, ImagesMeta.VERSION, data, runId, sums,
+                    counts[Split.TRAIN.ordinal()], counts[Split.TEST.ordinal()]);
+            storage.writeAll(new Path(output.dir(), ImagesMeta.FILE), Json.bytes(meta));
             output.commit();
             return new Result(counts[0], counts[1]);
         }

@@ -1,6 +1,5 @@
 package org.ffspark.job;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.hadoop.fs.Path;
 import org.ffspark.baseline.MlpBaseline;
 import org.ffspark.baseline.MlpStore;
@@ -9,7 +8,7 @@ import org.ffspark.data.Split;
 import org.ffspark.ff.FfModel;
 import org.ffspark.ff.FfScorer;
 import org.ffspark.ff.Gemm;
-import org.ffspark.io.EvaluationWriter;
+import org.ffspark.io.EvaluationRecord;
 import org.ffspark.io.IdxDataset;
 import org.ffspark.io.ModelStore;
 import org.ffspark.io.Storage;
@@ -22,7 +21,7 @@ import org.ffspark.report.Evaluation;
 public final class LocalEvaluateJob {
     private static final int CHUNK = 500;
 
-    public record Result(Evaluation evaluation, ObjectNode json, String file) {}
+    public record Result(Evaluation evaluation, EvaluationRecord record, String file) {}
 
     private LocalEvaluateJob() {}
 
@@ -34,10 +33,10 @@ public final class LocalEvaluateJob {
         long t0 = System.nanoTime();
         Evaluation e = mlp ? MlpBaseline.evaluate(net, set) : evaluate(model, set);
         double secs = (System.nanoTime() - t0) / 1e9;
-        ObjectNode json = EvaluationWriter.toJson(e, modelDir, data, split.id(), secs);
+        EvaluationRecord record = EvaluationRecord.of(e, modelDir, data, split.id(), secs);
         String file = out != null ? out : new Path(storage.path(modelDir), "evaluation-" + split.id() + ".json").toString();
-        EvaluationWriter.write(storage, json, file, RunIds.next());
-        return new Result(e, json, file);
+        record.write(storage, file, RunIds.next());
+        return new Result(e, record, file);
     }
 
     /** Confusion matrix of {@code model} on {@code set}, with 2 BLAS threads. */

@@ -4,8 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.hadoop.fs.Path;
 import org.ffspark.config.TrainFfConfig;
 import org.ffspark.data.LabeledImages;
@@ -18,6 +16,7 @@ import org.ffspark.io.AtomicOutput;
 import org.ffspark.io.BuildInfo;
 import org.ffspark.io.IdxDataset;
 import org.ffspark.io.Json;
+import org.ffspark.io.MetricsLines;
 import org.ffspark.io.ModelStore;
 import org.ffspark.io.Storage;
 
@@ -54,11 +53,8 @@ public final class LocalTrainJob {
             FfFit.fit(model, cfg.train(), data, opt.threads(), r -> {
                 double acc = test == null ? Double.NaN : LocalEvaluateJob.evaluate(model, test).accuracy();
                 Gemm.init(1);
-                ObjectNode line = epochJson(r);
-                if (test != null) {
-                    line.put("testAccuracy", acc);
-                }
-                metrics.append(Json.line(line)).append('\n');
+                metrics.append(Json.line(new MetricsLines.Epoch(r.phase(), r.epoch() + 1, r.epochs(), r.seconds(),
+                        r.examplesPerSecond(), MetricsLines.Layer.of(r.stats()), test == null ? null : acc))).append('\n');
                 progress.epochDone(r, acc);
             });
             model.requireFiniteParameters();
@@ -72,31 +68,6 @@ public final class LocalTrainJob {
             storage.writeAll(new Path(out.dir(), "metrics.jsonl"), metrics.toString().getBytes(StandardCharsets.UTF_8));
             out.commit();
             return model;
-        }
-    }
-
-    static ObjectNode epochJson(FfFit.EpochReport r) {
-        ObjectNode o = Json.object();
-        o.put("phase", r.phase());
-        o.put("epoch", r.epoch() + 1);
-        o.put("epochs", r.epochs());
-        o.put("seconds", r.seconds());
-        o.put("examplesPerSecond", r.examplesPerSecond());
-        putLayers(o, r.stats());
-        return o;
-    }
-
-    /** The "layers" array of a metrics line (train-metrics and train-rounds schemas): layers that saw examples. */
-    static void putLayers(ObjectNode o, LayerStats s) {
-        ArrayNode layers = o.putArray("layers");
-        for (int l = 0; l < s.layers(); l++) {
-            if (s.examples(l) > 0) {
-                ObjectNode lo = layers.addObject();
-                lo.put("layer", l + 1);
-                lo.put("loss", s.meanLoss(l));
-                lo.put("goodnessPositive", s.meanGoodnessPositive(l));
-                lo.put("goodnessNegative", s.meanGoodnessNegative(l));
-            }
         }
     }
 }

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -21,6 +20,7 @@ import org.ffspark.data.Split;
 import org.ffspark.io.AtomicOutput;
 import org.ffspark.io.BuildInfo;
 import org.ffspark.io.Json;
+import org.ffspark.io.MetricsLines;
 import org.ffspark.io.ModelStore;
 import org.ffspark.io.Storage;
 
@@ -63,14 +63,8 @@ public final class MlpTrainJob {
                 elapsed[0] += seconds;
                 double acc = MlpBaseline.evaluate(current, test).accuracy();
                 EpochReport r = new EpochReport(epoch, cfg.train().epochs(), seconds, elapsed[0], examples / seconds, acc);
-                ObjectNode o = Json.object();
-                o.put("epoch", epoch + 1);
-                o.put("epochs", r.epochs());
-                o.put("seconds", seconds);
-                o.put("elapsedSeconds", elapsed[0]);
-                o.put("examplesPerSecond", r.examplesPerSecond());
-                o.put("testAccuracy", acc);
-                metrics.add(Json.line(o));
+                metrics.add(Json.line(new MetricsLines.MlpEpoch(epoch + 1, r.epochs(), seconds, elapsed[0],
+                        r.examplesPerSecond(), acc)));
                 progress.accept(r);
             });
             ModelStore.Provenance prov = new ModelStore.Provenance(cfg.modelMap(), checksums, seed, BuildInfo.gitCommit(), runId, RunIds.now());

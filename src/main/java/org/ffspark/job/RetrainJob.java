@@ -6,18 +6,20 @@ import java.util.OptionalDouble;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.ffspark.config.ConfigException;
 import org.ffspark.config.TrainFfConfig;
 import org.ffspark.data.Split;
+import org.ffspark.io.ImagesMeta;
 import org.ffspark.io.BuildInfo;
 import org.ffspark.io.IdxDataset;
 import org.ffspark.io.ModelStore;
 import org.ffspark.io.RunLock;
 import org.ffspark.io.Storage;
 import org.ffspark.registry.ModelRegistry;
+import org.ffspark.registry.RegistryRecord;
+import org.ffspark.io.ModelManifest;
 import org.ffspark.registry.Promotion;
 import org.ffspark.saliency.SaliencyMethod;
 import org.ffspark.train.SparkFfTrainer;
@@ -48,7 +50,7 @@ public final class RetrainJob {
         ConfigException.require(opt.reportLimit() >= 0, "--report-limit", opt.reportLimit(), "must be >= 0 (0 = whole test set)");
         ConfigException.require(!opt.reportMethods().isEmpty(), "--report-methods", "", "give at least one method");
         String saliencyData = opt.saliencyData() != null ? opt.saliencyData() : opt.data();
-        if (storage.exists(new Path(storage.path(saliencyData), "_ffspark.json"))) {
+        if (ImagesMeta.isIngested(storage, saliencyData)) {
             throw new ConfigException("--saliency-data: " + saliencyData + " is a Parquet data set; the saliency report reads the IDX files (give their directory)");
         }
         IdxDataset.read(storage, saliencyData, Split.TEST);  // fail now, not after training
@@ -57,14 +59,14 @@ public final class RetrainJob {
         ModelRegistry registry = ModelRegistry.open(storage, opt.registry());
         try (RunLock lock = RunLock.acquire(storage, registry.lockFile(), runId, opt.lockStaleAfter(), log)) {
             registry = ModelRegistry.open(storage, opt.registry());  // as of now, under the lock
-            JsonNode champion = registry.champion().orElse(null);
+            RegistryRecord.Version champion = registry.champion().orElse(null);
             int number = registry.nextNumber(log);
             String version = ModelRegistry.versionId(number);
             Path dir = registry.versionDir(version);
             String model = registry.modelDir(version).toString();
-            String championModel = champion == null ? null : registry.modelDir(champion.path("version").asText()).toString();
+            String championModel = champion == null ? null : registry.modelDir(champion.version()).toString();
             String init = opt.fresh() || champion == null ? null : championModel;
-            log.accept("retrain " + version + ": " + (init == null ? "training from scratch" : "warm start from champion " + champion.path("version").asText())
+            log.accept("retrain " + version + ": " + (init == null ? "training from scratch" : "warm start from champion " + champion.version())
                     + " on " + opt.data());
             TrainJob.run(spark, storage, cfg, new TrainJob.Options(opt.data(), model, new Path(dir, "run").toString(), opt.partitions(),
                     false, false, init, false, false), progress, log);
@@ -86,48 +88,22 @@ public final class RetrainJob {
                 report = new Path(dir, "report").toString();
                 ReportJob.run(spark, storage, maps, saliencyData, Split.TEST, report, false);
             }
-            JsonNode manifest = ModelStore.read(storage, model).manifest();
-            ObjectNode entry = entry(version, number, runId, champion, init != null, opt, cfg, manifest, accuracy, championAccuracy,
+            ModelManifest manifest = ModelStore.read(storage, model).manifest();
+            RegistryRecord.Version entry = entry(version, number, runId, champion, init != null, opt, cfg, manifest, accuracy, championAccuracy,
                     decision, report != null, (System.nanoTime() - t0) / 1e9);
             registry.register(entry, decision.promote(), runId);
             return new Result(version, decision.promote(), decision.reason(), accuracy, championAccuracy, report);
         }
     }
 
-    private static ObjectNode entry(String version, int number, String runId, JsonNode champion, boolean warm, Options opt,
-                                    TrainFfConfig cfg, JsonNode manifest, double accuracy, OptionalDouble championAccuracy,
-                                    Promotion.Decision decision, boolean report, double seconds) {
-        ObjectNode e = org.ffspark.io.Json.object();
-        e.put("version", version);
-        e.put("number", number);
-        e.put("createdAt", RunIds.now());
-        e.put("runId", runId);
-        e.put("gitCommit", BuildInfo.gitCommit());
-        if (champion == null) {
-            e.putNull("parent");
-        } else {
-            e.put("parent", champion.path("version").asText());
-        }
-        e.put("warmStart", warm);
-        e.put("model", "versions/" + version + "/model");
-        e.put("trainData", opt.data());
-        e.set("dataChecksums", manifest.path("provenance").path("dataChecksums").deepCopy());
-        ObjectNode c = e.putObject("config");
-        cfg.toMap().forEach(c::put);
-        e.put("testAccuracy", accuracy);
-        if (championAccuracy.isPresent()) {
-            e.put("championTestAccuracy", championAccuracy.getAsDouble());
-        } else {
-            e.putNull("championTestAccuracy");
-        }
-        e.put("tolerance", opt.tolerance());
-        e.put("decision", decision.reason());
-        if (report) {
-            e.put("report", "versions/" + version + "/report/report.html");
-        } else {
-            e.putNull("report");
-        }
-        e.put("seconds", seconds);
-        return e;
+    private static RegistryRecord.Version entry(String version, int number, String runId, RegistryRecord.Version champion,
+                                                boolean warm, Options opt, TrainFfConfig cfg, ModelManifest manifest,
+                                                double accuracy, OptionalDouble championAccuracy,
+                                                Promotion.Decision decision, boolean report, double seconds) {
+        return new RegistryRecord.Version(version, number, RunIds.now(), runId, BuildInfo.gitCommit(),
+                champion == null ? null : champion.version(), warm, "versions/" + version + "/model", opt.data(),
+                manifest.provenance().dataChecksums(), cfg.toMap(), accuracy,
+                championAccuracy.isPresent() ? championAccuracy.getAsDouble() : null, opt.tolerance(), decision.reason(),
+                report ? "versions/" + version + "/report/report.html" : null, seconds, null);
     }
 }

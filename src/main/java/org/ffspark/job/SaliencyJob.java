@@ -86,7 +86,7 @@ public final class SaliencyJob {
         try (AtomicOutput out = AtomicOutput.begin(storage, storage.path(opt.out()), runId, opt.overwrite())) {
             ModelStore.Loaded loaded = ModelStore.read(storage, opt.model());
             FfModel model = loaded.model();
-            String version = loaded.manifest().path("parameters").path("sha256").asText();
+            String version = loaded.manifest().parameters().sha256();
             LabeledImages set = IdxDataset.read(storage, opt.data(), opt.split()).images();
             if (opt.limit() > 0) {
                 set = set.head(opt.limit());
@@ -127,7 +127,7 @@ public final class SaliencyJob {
     private static long runMlp(SparkSession spark, JavaSparkContext jsc, Storage storage, Options opt, List<SaliencyMethod> chosen, String runId) {
         try (AtomicOutput out = AtomicOutput.begin(storage, storage.path(opt.out()), runId, opt.overwrite())) {
             MlpStore.Loaded loaded = MlpStore.read(storage, opt.model());
-            String version = loaded.manifest().path("dl4j").path("sha256").asText();
+            String version = loaded.manifest().dl4j().sha256();
             LabeledImages set = IdxDataset.read(storage, opt.data(), opt.split()).images();
             if (opt.limit() > 0) {
                 set = set.head(opt.limit());

@@ -7,6 +7,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.ffspark.data.LabeledImages;
 import org.ffspark.data.Split;
+import org.ffspark.io.ImagesMeta;
 import org.ffspark.io.IdxDataset;
 import org.ffspark.io.Storage;
 import org.ffspark.train.Shards;
@@ -16,7 +17,7 @@ final class TestSets {
     private TestSets() {}
 
     static LabeledImages load(SparkSession spark, Storage storage, String data, Split split) {
-        if (!storage.exists(new Path(storage.path(data), "_ffspark.json"))) {
+        if (!ImagesMeta.isIngested(storage, data)) {
             return IdxDataset.read(storage, data, split).images();
         }
         List<Row> rows = Shards.requireImages(spark.read().parquet(data), data).filter("split = '" + split.id() + "'")

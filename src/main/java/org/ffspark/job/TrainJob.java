@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -26,7 +25,10 @@ import org.ffspark.io.AtomicOutput;
 import org.ffspark.io.BuildInfo;
 import org.ffspark.io.CheckpointStore;
 import org.ffspark.io.IdxDataset;
+import org.ffspark.io.ImagesMeta;
 import org.ffspark.io.Json;
+import org.ffspark.io.MetricsLines;
+import org.ffspark.io.RunRecord;
 import org.ffspark.io.ModelStore;
 import org.ffspark.io.Storage;
 import org.ffspark.train.Shards;
@@ -99,13 +101,11 @@ public final class TrainJob {
             LabeledImages test = opt.testEachEpoch() ? TestSets.load(spark, storage, opt.data(), Split.TEST) : null;
             long[] lastMetricsWrite = {System.nanoTime() - METRICS_FLUSH_NANOS};
             state = trainer.run(state, firstRound, (report, s) -> {
-                ObjectNode line = roundJson(report);
                 int next = report.position().round() + 1;
                 boolean epochEnd = next == report.rounds() || trainer.position(next).indexInEpoch() == 0;
-                if (test != null && epochEnd) {
-                    line.put("testAccuracy", LocalEvaluateJob.evaluate(new FfModel(cfg.ff(), s.params()), test).accuracy());
-                }
-                metrics.add(Json.line(line));
+                Double testAccuracy = test != null && epochEnd
+                        ? LocalEvaluateJob.evaluate(new FfModel(cfg.ff(), s.params()), test).accuracy() : null;
+                metrics.add(Json.line(roundLine(report, testAccuracy)));
                 boolean last = report.position().round() == report.rounds() - 1;
                 // The whole file is rewritten atomically (no append on object stores), so not after every round of a
                 // long run: at epoch ends, on the last round, and otherwise at most every METRICS_FLUSH_NANOS.
@@ -121,7 +121,7 @@ public final class TrainJob {
             });
             FfModel model = new FfModel(cfg.ff(), state.params());
             model.requireFiniteParameters();
-            ObjectNode run = runJson(spark, cfg, checksums, seed, runId, n, opt, trainer.totalRounds());
+            RunRecord run = runRecord(spark, cfg, checksums, seed, runId, n, opt, trainer.totalRounds());
             try (AtomicOutput out = AtomicOutput.begin(storage, modelPath, runId, opt.overwrite())) {
                 ModelStore.writeInto(storage, model, prov, out.dir());
                 storage.writeAll(new Path(out.dir(), "run.json"), Json.bytes(run));
@@ -215,12 +215,10 @@ public final class TrainJob {
 
     static JavaRDD<LabeledImages> shards(SparkSession spark, JavaSparkContext jsc, Storage storage, String data, int n,
                                          long seed, Map<String, String> checksums) {
-        Path meta = new Path(storage.path(data), "_ffspark.json");
-        if (storage.exists(meta)) {
-            JsonNode m = Json.parse(storage.readAll(meta), meta.toString());
-            m.path("checksums").fields().forEachRemaining(e -> {
-                if (e.getKey().startsWith("train")) {
-                    checksums.put(e.getKey(), e.getValue().asText());
+        if (ImagesMeta.isIngested(storage, data)) {
+            ImagesMeta.read(storage, data).checksums().forEach((k, v) -> {
+                if (k.startsWith("train")) {
+                    checksums.put(k, v);
                 }
             });
             return Shards.fromParquet(spark, data, n, seed);
@@ -230,54 +228,19 @@ public final class TrainJob {
         return Shards.fromImages(jsc, train.images(), n, seed);
     }
 
-    static ObjectNode roundJson(SparkFfTrainer.RoundReport r) {
-        ObjectNode o = Json.object();
-        o.put("round", r.position().round() + 1);
-        o.put("rounds", r.rounds());
-        o.put("phase", r.position().phase());
-        o.put("epoch", r.position().epoch() + 1);
-        o.put("examples", r.examples());
-        o.put("seconds", r.seconds());
-        o.put("computeSeconds", r.computeSeconds());
-        o.put("broadcastSeconds", r.broadcastSeconds());
-        o.put("aggregateSeconds", r.aggregateSeconds());
-        o.put("examplesPerSecond", r.examples() / r.seconds());
-        LocalTrainJob.putLayers(o, r.stats());
-        return o;
+    static MetricsLines.Round roundLine(SparkFfTrainer.RoundReport r, Double testAccuracy) {
+        return new MetricsLines.Round(r.position().round() + 1, r.rounds(), r.position().phase(), r.position().epoch() + 1,
+                r.examples(), r.seconds(), r.computeSeconds(), r.broadcastSeconds(), r.aggregateSeconds(),
+                r.examples() / r.seconds(), MetricsLines.Layer.of(r.stats()), testAccuracy);
     }
 
-    static ObjectNode runJson(SparkSession spark, TrainFfConfig cfg, Map<String, String> checksums, long seed, String runId,
-                              int partitions, Options opt, int rounds) {
-        ObjectNode o = Json.object();
-        o.put("format", "ffspark-run");
-        o.put("formatVersion", 1);
-        o.put("runId", runId);
-        o.put("createdAt", RunIds.now());
-        o.put("gitCommit", BuildInfo.gitCommit());
-        o.put("seed", seed);
-        ObjectNode c = o.putObject("config");
-        cfg.toMap().forEach(c::put);
-        ObjectNode d = o.putObject("dataChecksums");
-        checksums.forEach(d::put);
-        o.put("data", opt.data());
-        if (opt.initModel() == null) {
-            o.putNull("initModel");
-        } else {
-            o.put("initModel", opt.initModel());
-        }
-        ObjectNode s = o.putObject("spark");
-        s.put("master", spark.sparkContext().master());
-        s.put("sparkVersion", spark.version());
-        s.put("partitions", partitions);
-        s.put("averagingPeriodBatches", cfg.dist().averagingPeriodBatches());
-        s.put("optimizerState", cfg.dist().optimizerState().name());
-        s.put("blockMomentum", cfg.dist().blockMomentum());
-        s.put("blockLearningRate", cfg.dist().blockLearningRate());
-        s.put("rounds", rounds);
-        s.put("checkpointEveryRounds", cfg.dist().checkpointEveryRounds());
-        s.put("resumed", opt.resume());
-        o.put("javaVersion", System.getProperty("java.version"));
-        return o;
+    static RunRecord runRecord(SparkSession spark, TrainFfConfig cfg, Map<String, String> checksums, long seed, String runId,
+                               int partitions, Options opt, int rounds) {
+        RunRecord.Spark s = new RunRecord.Spark(spark.sparkContext().master(), spark.version(), partitions,
+                cfg.dist().averagingPeriodBatches(), cfg.dist().optimizerState().name(), cfg.dist().blockMomentum(),
+                cfg.dist().blockLearningRate(), rounds, cfg.dist().checkpointEveryRounds(), opt.resume());
+        return new RunRecord(RunRecord.FORMAT, RunRecord.VERSION, runId, RunIds.now(), BuildInfo.gitCommit(), seed, cfg.toMap(),
+                checksums, opt.data(), opt.initModel(), s, System.getProperty("java.version"));
     }
 
     private static void writeText(Storage storage, Path file, List<String> lines, String runId) {

@@ -1,11 +1,11 @@
 package org.ffspark.registry;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.hadoop.fs.Path;
 import org.ffspark.data.InputDataException;
 import org.ffspark.io.Json;
@@ -27,9 +27,9 @@ public final class ModelRegistry {
 
     private final Storage storage;
     private final Path root;
-    private final ObjectNode doc;
+    private RegistryRecord doc;
 
-    private ModelRegistry(Storage storage, Path root, ObjectNode doc) {
+    private ModelRegistry(Storage storage, Path root, RegistryRecord doc) {
         this.storage = storage;
         this.root = root;
         this.doc = doc;
@@ -40,20 +40,16 @@ public final class ModelRegistry {
         Path base = storage.path(root);
         Path file = new Path(base, FILE);
         if (!storage.exists(file)) {
-            ObjectNode d = Json.object();
-            d.put("format", FORMAT);
-            d.put("formatVersion", FORMAT_VERSION);
-            d.putNull("champion");
-            d.putArray("versions");
-            return new ModelRegistry(storage, base, d);
+            return new ModelRegistry(storage, base, new RegistryRecord(FORMAT, FORMAT_VERSION, null, List.of(), null));
         }
-        JsonNode d = Json.parse(storage.readAll(file), file.toString());
+        byte[] bytes = storage.readAll(file);
+        JsonNode d = Json.parse(bytes, file.toString());
         Json.requireFormat(d, file.toString(), FORMAT, FORMAT_VERSION);
         if (!d.path("versions").isArray()) {
             throw new InputDataException(file.toString(), "field 'versions' must be an array");
         }
-        ModelRegistry r = new ModelRegistry(storage, base, (ObjectNode) d);
-        String champion = d.path("champion").asText(null);
+        ModelRegistry r = new ModelRegistry(storage, base, Json.read(bytes, RegistryRecord.class, file.toString()));
+        String champion = r.doc.champion();
         if (champion != null && r.find(champion).isEmpty()) {
             throw new InputDataException(file.toString(), "champion '" + champion + "' is not among the versions");
         }
@@ -68,23 +64,17 @@ public final class ModelRegistry {
         return new Path(root, LOCK);
     }
 
-    /** The registry document as it is (read-only use). */
-    public JsonNode document() {
+    /** The registry document as it is. */
+    public RegistryRecord document() {
         return doc;
     }
 
-    public Optional<JsonNode> champion() {
-        String id = doc.path("champion").asText(null);
-        return id == null ? Optional.empty() : find(id);
+    public Optional<RegistryRecord.Version> champion() {
+        return doc.champion() == null ? Optional.empty() : find(doc.champion());
     }
 
-    public Optional<JsonNode> find(String version) {
-        for (JsonNode v : doc.path("versions")) {
-            if (version.equals(v.path("version").asText())) {
-                return Optional.of(v);
-            }
-        }
-        return Optional.empty();
+    public Optional<RegistryRecord.Version> find(String version) {
+        return doc.versions().stream().filter(v -> version.equals(v.version())).findFirst();
     }
 
     public static String versionId(int number) {
@@ -106,8 +96,8 @@ public final class ModelRegistry {
      */
     public int nextNumber(Consumer<String> warn) {
         int max = 0;
-        for (JsonNode v : doc.path("versions")) {
-            max = Math.max(max, v.path("number").asInt());
+        for (RegistryRecord.Version v : doc.versions()) {
+            max = Math.max(max, v.number());
         }
         for (Path p : storage.list(new Path(root, "versions"))) {
             String name = p.getName();
@@ -123,27 +113,19 @@ public final class ModelRegistry {
     }
 
     /**
-     * Registers {@code entry} (which has "version" and "number"); with {@code promote} it becomes the champion and
-     * the previous champion is marked "retired", otherwise it is a "candidate". Writes registry.json atomically.
+     * Registers {@code entry}; with {@code promote} it becomes the champion and the previous champion is marked
+     * "retired", otherwise it is a "candidate". Writes registry.json atomically.
      */
-    public void register(ObjectNode entry, boolean promote, String runId) {
-        ObjectNode next = doc.deepCopy();
-        ArrayNode versions = (ArrayNode) next.get("versions");
-        if (promote) {
-            String old = next.path("champion").asText(null);
-            for (JsonNode v : versions) {
-                if (v.path("version").asText().equals(old)) {
-                    ((ObjectNode) v).put("status", "retired");
-                }
-            }
-            next.put("champion", entry.path("version").asText());
+    public void register(RegistryRecord.Version entry, boolean promote, String runId) {
+        List<RegistryRecord.Version> versions = new ArrayList<>();
+        for (RegistryRecord.Version v : doc.versions()) {
+            versions.add(promote && v.version().equals(doc.champion()) ? v.withStatus("retired") : v);
         }
-        entry.put("status", promote ? "champion" : "candidate");
-        versions.add(entry);
-        next.put("updatedAt", java.time.Instant.now().toString());
+        versions.add(entry.withStatus(promote ? "champion" : "candidate"));
+        RegistryRecord next = new RegistryRecord(FORMAT, FORMAT_VERSION, promote ? entry.version() : doc.champion(), versions,
+                java.time.Instant.now().toString());
         storage.mkdirs(root);
         storage.writeAtomically(new Path(root, FILE), Json.bytes(next), runId);
-        doc.removeAll();
-        doc.setAll(next);
+        doc = next;
     }
 }

@@ -34,4 +34,36 @@ class BenchFfCommandTest {
         assertEquals(1.5, Medians.of(List.of(2.0, 1.0)));
         assertThrows(IllegalArgumentException.class, () -> Medians.of(List.of()));
     }
+
+    @Test
+    void writesAResultFileMatchingItsSchema(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path out = tmp.resolve("bench-ff.json");
+        MainTest.Run r = MainTest.run("bench-ff", "--data", org.ffspark.TestData.mnistDir().toString(), "--configs", "784,16",
+                "--steps", "40", "--epochs", "1", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        com.fasterxml.jackson.databind.JsonNode doc = org.ffspark.SchemaCheck.json(out);
+        assertEquals(List.of(), org.ffspark.SchemaCheck.violations(org.ffspark.SchemaCheck.schema("bench-ff.schema.json"), doc));
+        com.fasterxml.jackson.databind.JsonNode res = doc.get("results").get(0);
+        assertEquals("784,16", res.get("layers").asText());
+        assertEquals(1, res.get("epochSeconds").size());
+        double acc = res.get("testAccuracy").asDouble();
+        org.junit.jupiter.api.Assertions.assertTrue(acc > 0.5 && acc <= 1, "one epoch of 784-16 learns: " + acc);
+    }
+
+    /** Every result file kept in bench/results/ matches the schema of the benchmark that wrote it. */
+    @Test
+    void keptResultFilesMatchTheirSchemas() throws Exception {
+        java.nio.file.Path dir = org.ffspark.TestData.projectDir().resolve("bench/results");
+        List<java.nio.file.Path> files;
+        try (var s = java.nio.file.Files.list(dir)) {
+            files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        }
+        org.junit.jupiter.api.Assertions.assertFalse(files.isEmpty(), "bench/results holds result files");
+        for (java.nio.file.Path f : files) {
+            com.fasterxml.jackson.databind.JsonNode doc = org.ffspark.SchemaCheck.json(f);
+            String schema = doc.has("cores") ? "bench-ff.schema.json" : doc.has("optimizerState") ? "bench-train.schema.json"
+                    : "bench-saliency.schema.json";
+            assertEquals(List.of(), org.ffspark.SchemaCheck.violations(org.ffspark.SchemaCheck.schema(schema), doc), f.toString());
+        }
+    }
 }

@@ -22,7 +22,9 @@ class BenchTrainCommandTest {
                 "--averaging-period", "2", "--no-cluster", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("median of 2 repeats"), r.out());
-        JsonNode result = new ObjectMapper().readTree(out.toFile()).get("results").get(0);
+        JsonNode doc = new ObjectMapper().readTree(out.toFile());
+        assertEquals(List.of(), org.ffspark.SchemaCheck.violations(org.ffspark.SchemaCheck.schema("bench-train.schema.json"), doc));
+        JsonNode result = doc.get("results").get(0);
         assertEquals(2, result.get("averagingPeriodBatches").asInt());
         JsonNode repeats = result.get("repeats");
         assertEquals(2, repeats.size());

@@ -30,6 +30,9 @@ class RunLockTest {
             LockedException e = assertThrows(LockedException.class, () -> RunLock.acquire(st, lockPath(tmp), "run-b", STALE, warnings::add));
             assertTrue(e.getMessage().startsWith(lockPath(tmp) + ": held by run run-a (pid " + ProcessHandle.current().pid()), e.getMessage());
             assertTrue(e.getMessage().contains("stale after 60 s"), e.getMessage());
+            com.fasterxml.jackson.databind.JsonNode held = org.ffspark.SchemaCheck.json(tmp.resolve("retrain.lock"));
+            assertEquals(List.of(), org.ffspark.SchemaCheck.violations(org.ffspark.SchemaCheck.schema("lock.schema.json"), held));
+            assertEquals("run-a", held.get("runId").asText());
         }
         assertFalse(Files.exists(tmp.resolve("retrain.lock")), "released");
         try (RunLock second = RunLock.acquire(st, lockPath(tmp), "run-b", STALE, warnings::add)) {

@@ -1,5 +1,7 @@
 package org.ffspark.job;
 
+import org.ffspark.SchemaCheck;
+import com.fasterxml.jackson.databind.JsonNode;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -45,6 +47,10 @@ class IngestJobTest {
         assertArrayEquals(px, (byte[]) r7.get(2));
         assertEquals(120, df.filter("split = 'test'").count());
         assertTrue(Files.exists(Path.of(out, "_ffspark.json")));
+        JsonNode meta = SchemaCheck.json(Path.of(out, "_ffspark.json"));
+        assertEquals(List.of(), SchemaCheck.violations(SchemaCheck.schema("images-meta.schema.json"), meta));
+        assertEquals(120, meta.get("testRows").asLong());
+        assertEquals(org.ffspark.io.ImagesMeta.read(org.ffspark.io.Storage.local(), out).trainRows(), meta.get("trainRows").asLong());
     }
 
 

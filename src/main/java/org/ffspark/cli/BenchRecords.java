@@ -1,0 +1,64 @@
+package org.ffspark.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import org.ffspark.io.Json;
+
+/**
+ * The benchmarks' result files under {@code bench/results/} (schemas {@code data-schemas/bench-ff.schema.json},
+ * {@code bench-train.schema.json}, {@code bench-saliency.schema.json}). Every file names the commit and the BLAS
+ * kernel family it ran with.
+ */
+final class BenchRecords {
+    private BenchRecords() {}
+
+    /** {@code bench-ff}: the engine's step speed per network, and optionally whole epochs and test accuracy. */
+    record Ff(String gitCommit, String openblasCoretype, int cores, int threads, List<FfResult> results) {}
+
+    /** One network of {@code bench-ff}; the epoch fields only with {@code --epochs N > 0}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record FfResult(String layers, String norm, int batch, int steps, double msPerStep, double examplesPerSecond,
+                    double secondsPer60kEpoch, double gemmGflopPerStep, double achievedGflops, double nd4jGemmMsSameShapes,
+                    double ratioToNd4jGemm, double directGemmMsSameShapes, double ratioToDirectGemm, Integer epochs,
+                    Double trainingSeconds, Integer trainingExamples, List<Double> epochSeconds,
+                    Double medianEpochSecondsAfterFirst, Double testAccuracy) {}
+
+    /** {@code bench-train}: Spark against the single JVM, per network and averaging period. */
+    record Train(String gitCommit, String openblasCoretype, List<Integer> averagingPeriodBatches, String optimizerState,
+                 List<TrainResult> results) {}
+
+    /** One network and period: every repeat, and each ratio's median and range (the two-executor ones unless --no-cluster). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record TrainResult(String layers, int examples, int averagingPeriodBatches, List<TrainRepeat> repeats,
+                       double sparkLocal2OverSingleJvm, double sparkLocal2OverSingleJvmMin, double sparkLocal2OverSingleJvmMax,
+                       Double twoExecutorsOverOne, Double twoExecutorsOverOneMin, Double twoExecutorsOverOneMax) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record TrainRepeat(List<TrainRun> runs, double sparkLocal2OverSingleJvm, Double twoExecutorsOverOne) {}
+
+    record TrainRun(String label, double examplesPerSecond, double seconds, double computeSeconds, double broadcastSeconds,
+                    double aggregateSeconds, int rounds) {}
+
+    /** {@code bench-saliency}: maps per second and GEMM throughput per set of methods. */
+    record Saliency(String gitCommit, String openblasCoretype, String model, List<SaliencyRun> runs) {}
+
+    record SaliencyRun(String methods, long maps, double seconds, double mapsPerSecond, double achievedGflops,
+                       double referenceGflops, double ratio) {}
+
+    /** Writes {@code record} to {@code out}, creating its directory. */
+    static void write(Path out, Object record) {
+        try {
+            if (out.getParent() != null) {
+                Files.createDirectories(out.getParent());
+            }
+            Files.write(out, Json.bytes(record));
+        } catch (IOException e) {
+            throw new UncheckedIOException(out + ": " + e.getMessage(), e);
+        }
+    }
+}
