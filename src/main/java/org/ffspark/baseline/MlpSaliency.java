@@ -1,5 +1,15 @@
 package org.ffspark.baseline;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.ffspark.data.LabeledImages;
+import org.ffspark.ff.FfScorer;
+import org.ffspark.ff.Rng;
+import org.ffspark.saliency.Faithfulness;
+import org.ffspark.saliency.SaliencyMaps;
+import org.ffspark.saliency.SaliencyRow;
+import org.ffspark.saliency.SaliencyTarget;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.ffspark.saliency.SaliencyMethod;
@@ -75,5 +85,55 @@ public final class MlpSaliency {
         for (int i = 0; i < count * 10; i++) {
             out[i] = (float) Math.log(Math.max(p[i], 1e-30f));
         }
+    }
+
+    /**
+     * The saliency rows of an MLP baseline for examples {@code [from, to)} of {@code set}: same rows, curves and
+     * seeds as for FF, the faithfulness curves scored by the MLP's own probabilities.
+     */
+    public static List<SaliencyRow> rows(MultiLayerNetwork net, LabeledImages set, int from, int to, List<SaliencyMethod> methods,
+                                         SaliencyTarget target, long seed) {
+        int n = to - from;
+        float[] images = new float[n * 784];
+        for (int i = 0; i < n; i++) {
+            set.copyPixels(from + i, images, i * 784);
+        }
+        float[] scores = new float[n * 10];
+        logProbabilities(net, images, 0, n, scores);
+        Faithfulness faith = new Faithfulness((im, f, c, o) -> logProbabilities(net, im, f, c, o));
+        INDArray x = Nd4j.create(images, new long[] {n, 784}, 'c');
+        int[] pred = new int[n];
+        int[] truth = new int[n];
+        for (int i = 0; i < n; i++) {
+            pred[i] = FfScorer.argmax(scores, i);
+            truth[i] = set.label(from + i);
+        }
+        int passes = target == SaliencyTarget.ALL ? 10 : 1;
+        List<SaliencyRow> out = new ArrayList<>();
+        for (int p = 0; p < passes; p++) {
+            int[] targets = new int[n];
+            for (int i = 0; i < n; i++) {
+                targets[i] = target.labels(pred[i], truth[i])[p];
+            }
+            for (SaliencyMethod m : methods) {
+                float[] all = m == SaliencyMethod.RANDOM ? null : maps(net, x, targets, m);
+                for (int i = 0; i < n; i++) {
+                    long id = from + i;
+                    long exSeed = Rng.mix(seed, id, targets[i]);
+                    float[] map = new float[784];
+                    if (all == null) {
+                        SaliencyMaps.random(exSeed, map);
+                    } else {
+                        System.arraycopy(all, i * 784, map, 0, 784);
+                    }
+                    float[] del = new float[Faithfulness.POINTS];
+                    float[] ins = new float[Faithfulness.POINTS];
+                    faith.curves(images, i * 784, map, targets[i], exSeed, del, ins);
+                    out.add(SaliencyRow.of(id, truth[i], pred[i], Arrays.copyOfRange(scores, i * 10, i * 10 + 10), targets[i], map,
+                            null, del, ins, m));
+                }
+            }
+        }
+        return out;
     }
 }

@@ -1,7 +1,5 @@
 package org.ffspark.cli;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -19,9 +17,7 @@ import org.ffspark.ff.FfModel;
 import org.ffspark.ff.Gemm;
 import org.ffspark.io.BuildInfo;
 import org.ffspark.io.IdxDataset;
-import org.ffspark.io.Json;
 import org.ffspark.io.Storage;
-import org.ffspark.job.LocalEvaluateJob;
 import org.ffspark.report.Evaluation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -96,7 +92,7 @@ final class BenchFfCommand implements Callable<Integer> {
                     TrainCommand.printProgress(rep);
                 });
                 double secs = (System.nanoTime() - t0) / 1e9;
-                Evaluation e = LocalEvaluateJob.evaluate(model, test);
+                Evaluation e = org.ffspark.report.Evaluation.ofFf(model, test);
                 Gemm.init(1);
                 System.out.printf("bench-ff %s: test accuracy %.2f%% after %d epochs (%.1f s training)%n", r.layers(), 100 * e.accuracy(), epochs, secs);
                 EpochTimes times = EpochTimes.of(epochSeconds);

@@ -11,7 +11,6 @@ import org.ffspark.ff.FfBenchmark;
 import org.ffspark.ff.FfModel;
 import org.ffspark.ff.Gemm;
 import org.ffspark.io.BuildInfo;
-import org.ffspark.io.Json;
 import org.ffspark.io.ModelStore;
 import org.ffspark.io.Storage;
 import org.ffspark.job.SaliencyJob;
@@ -51,7 +50,7 @@ final class BenchSaliencyCommand implements Callable<Integer> {
                 long f0 = Gemm.flopsIssued();
                 long t0 = System.nanoTime();
                 long maps = SaliencyJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()),
-                        new SaliencyJob.Options(model, data, Split.TEST, o, methods, SaliencyJob.Target.PREDICTED, 42, limit, true));
+                        new SaliencyJob.Options(model, data, Split.TEST, o, methods, org.ffspark.saliency.SaliencyTarget.PREDICTED, 42, limit, true));
                 double secs = (System.nanoTime() - t0) / 1e9;
                 double gflops = (Gemm.flopsIssued() - f0) / secs / 1e9;
                 double reference = 2 * FfBenchmark.referenceForwardGflops(m.layout(), 580);

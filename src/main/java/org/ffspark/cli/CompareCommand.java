@@ -25,7 +25,7 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        for (CompareJob.Run r : CompareJob.run(Storage.local(), runs, out, overwrite)) {
+        for (org.ffspark.report.ComparisonReport.Run r : CompareJob.run(Storage.local(), runs, out, overwrite)) {
             System.out.printf(Locale.ROOT, "%-14s %-11s %2d epochs  test %.2f%%  %.1f s  %.0f ex/s%n", r.dataset(), r.method(),
                     r.accuracy().length, 100 * r.finalAccuracy(), r.totalSeconds(), r.examplesPerSecond());
         }

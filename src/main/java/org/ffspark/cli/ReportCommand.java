@@ -36,7 +36,7 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() {
         Split s = Split.parse("--split", split);
         try (SparkSession spark = Sessions.open("report", sparkOptions.master)) {
-            for (ReportJob.MethodRow r : ReportJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()), saliency, data, s, out, overwrite)) {
+            for (org.ffspark.report.MethodSummary r : ReportJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()), saliency, data, s, out, overwrite)) {
                 System.out.printf("report: %-20s maps %6d  deletion area %.4f  insertion area %.4f%n", r.method(), r.maps(), r.deletionArea(), r.insertionArea());
             }
         }

@@ -63,9 +63,9 @@ final class SaliencyCommand implements Callable<Integer> {
                 throw new ConfigException("--methods = " + m + ": expected one of " + java.util.Arrays.toString(SaliencyMethod.values()));
             }
         }
-        SaliencyJob.Target t;
+        org.ffspark.saliency.SaliencyTarget t;
         try {
-            t = SaliencyJob.Target.valueOf(target.toUpperCase(Locale.ROOT));
+            t = org.ffspark.saliency.SaliencyTarget.valueOf(target.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("--target = " + target + ": expected PREDICTED, TRUE or ALL");
         }

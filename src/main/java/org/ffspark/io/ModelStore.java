@@ -2,8 +2,6 @@ package org.ffspark.io;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 import org.apache.hadoop.fs.Path;
@@ -114,6 +112,16 @@ public final class ModelStore {
         } catch (IllegalArgumentException e) {
             throw new InputDataException(mf, "architecture does not match the parameters: " + e.getMessage(), e);
         }
+    }
+
+    /** The parameters of an existing model as a warm start; its architecture must be {@code expected}. */
+    public static FfModel readWarmStart(Storage storage, String dir, FfConfig expected) {
+        FfModel m = read(storage, dir).model();
+        if (!m.config().equals(expected)) {
+            throw new ConfigException("ff.*: the configured network " + expected + " differs from the warm-start model "
+                    + dir + " (" + m.config() + "); train from scratch or use that model's ff settings");
+        }
+        return m;
     }
 
     static byte[] toBytes(float[] params) {

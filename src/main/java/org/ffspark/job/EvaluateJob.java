@@ -3,24 +3,15 @@ package org.ffspark.job;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.ffspark.config.FfConfig;
-import org.ffspark.baseline.MlpBaseline;
-import org.ffspark.baseline.MlpStore;
 import org.ffspark.data.LabeledImages;
 import org.ffspark.data.Split;
-import org.ffspark.ff.FfModel;
-import org.ffspark.ff.FfScorer;
-import org.ffspark.ff.Gemm;
 import org.ffspark.io.ImagesMeta;
-import org.ffspark.io.EvaluationRecord;
 import org.ffspark.io.IdxDataset;
-import org.ffspark.io.ModelStore;
 import org.ffspark.io.Storage;
 import org.ffspark.report.Evaluation;
 import org.ffspark.train.Shards;
@@ -38,32 +29,13 @@ public final class EvaluateJob {
     public static LocalEvaluateJob.Result run(SparkSession spark, Storage storage, String modelDir, String data, Split split, String out) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         long t0 = System.nanoTime();
-        Evaluation e;
-        if (MlpStore.isMlp(storage, modelDir)) {
-            Broadcast<byte[]> zip = jsc.broadcast(MlpStore.read(storage, modelDir).zip());
-            JavaRDD<LabeledImages> parts = parts(spark, jsc, storage, data, split);
-            spark.sparkContext().setJobDescription("ffspark evaluate (MLP) " + modelDir + " on " + data + "/" + split.id());
-            e = parts.map(part -> MlpBaseline.evaluate(MlpStore.fromBytes(zip.value(), "broadcast model"), part))
-                    .treeAggregate(new Evaluation(), Evaluation::mergeInPlace, Evaluation::mergeInPlace, 2);
-            zip.destroy(false);
-        } else {
-            FfModel model = ModelStore.read(storage, modelDir).model();
-            Broadcast<float[]> params = jsc.broadcast(model.params());
-            FfConfig cfg = model.config();
-            JavaRDD<LabeledImages> parts = parts(spark, jsc, storage, data, split);
-            spark.sparkContext().setJobDescription("ffspark evaluate " + modelDir + " on " + data + "/" + split.id());
-            e = parts.map(part -> {
-                Gemm.init(1);
-                FfModel m = new FfModel(cfg, params.value());
-                return LocalEvaluateJob.evaluate(m, part, 1);
-            }).treeAggregate(new Evaluation(), Evaluation::mergeInPlace, Evaluation::mergeInPlace, 2);
-            params.destroy(false);
-        }
+        ModelRemote model = ModelHandle.load(storage, modelDir).broadcast(jsc);
+        JavaRDD<LabeledImages> parts = parts(spark, jsc, storage, data, split);
+        spark.sparkContext().setJobDescription("ffspark evaluate " + modelDir + " on " + data + "/" + split.id());
+        Evaluation e = parts.map(model::evaluate).treeAggregate(new Evaluation(), Evaluation::mergeInPlace, Evaluation::mergeInPlace, 2);
+        model.destroy();
         double secs = (System.nanoTime() - t0) / 1e9;
-        EvaluationRecord record = EvaluationRecord.of(e, modelDir, data, split.id(), secs);
-        String file = out != null ? out : new Path(storage.path(modelDir), "evaluation-" + split.id() + ".json").toString();
-        record.write(storage, file, RunIds.next());
-        return new LocalEvaluateJob.Result(e, record, file);
+        return LocalEvaluateJob.write(storage, e, modelDir, data, split, out, secs);
     }
 
     private static JavaRDD<LabeledImages> parts(SparkSession spark, JavaSparkContext jsc, Storage storage, String data, Split split) {

@@ -11,7 +11,6 @@ import org.ffspark.data.Split;
 import org.ffspark.ff.FfFit;
 import org.ffspark.ff.FfModel;
 import org.ffspark.ff.Gemm;
-import org.ffspark.ff.LayerStats;
 import org.ffspark.io.AtomicOutput;
 import org.ffspark.io.BuildInfo;
 import org.ffspark.io.IdxDataset;
@@ -51,7 +50,7 @@ public final class LocalTrainJob {
             LabeledImages test = opt.testEachEpoch() ? IdxDataset.read(storage, opt.data(), Split.TEST).images() : null;
             StringBuilder metrics = new StringBuilder();
             FfFit.fit(model, cfg.train(), data, opt.threads(), r -> {
-                double acc = test == null ? Double.NaN : LocalEvaluateJob.evaluate(model, test).accuracy();
+                double acc = test == null ? Double.NaN : org.ffspark.report.Evaluation.ofFf(model, test).accuracy();
                 Gemm.init(1);
                 metrics.append(Json.line(new MetricsLines.Epoch(r.phase(), r.epoch() + 1, r.epochs(), r.seconds(),
                         r.examplesPerSecond(), MetricsLines.Layer.of(r.stats()), test == null ? null : acc))).append('\n');

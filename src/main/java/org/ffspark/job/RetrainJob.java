@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.OptionalDouble;
 import java.util.function.Consumer;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.ffspark.config.ConfigException;
@@ -84,7 +83,7 @@ public final class RetrainJob {
             if (decision.promote()) {
                 String maps = new Path(dir, "saliency").toString();
                 SaliencyJob.run(spark, storage, new SaliencyJob.Options(model, saliencyData, Split.TEST, maps, opt.reportMethods(),
-                        SaliencyJob.Target.PREDICTED, cfg.train().seed(), opt.reportLimit(), false));
+                        org.ffspark.saliency.SaliencyTarget.PREDICTED, cfg.train().seed(), opt.reportLimit(), false));
                 report = new Path(dir, "report").toString();
                 ReportJob.run(spark, storage, maps, saliencyData, Split.TEST, report, false);
             }

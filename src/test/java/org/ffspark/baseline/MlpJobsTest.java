@@ -57,16 +57,16 @@ class MlpJobsTest {
 
         String sal = tmp.resolve("saliency").toString();
         long rows = SaliencyJob.run(spark, Storage.local(), new SaliencyJob.Options(model, data.toString(), Split.TEST, sal, List.of(),
-                SaliencyJob.Target.PREDICTED, 42, 50, false));
+                org.ffspark.saliency.SaliencyTarget.PREDICTED, 42, 50, false));
         assertEquals(50 * 4, rows, "MLP_GRADIENT, MLP_GRADIENT_X_INPUT, MLP_INTEGRATED_GRADIENTS and RANDOM");
         Dataset<Row> df = spark.read().parquet(sal);
         assertEquals(ParquetSchema.expected("saliency.avsc"), ParquetSchema.actual(df));
         Row r = df.filter("method = 'MLP_INTEGRATED_GRADIENTS' AND id = 3").first();
         assertNull(r.get(6), "no per-layer maps for the MLP");
         assertEquals(r.getInt(2), r.getInt(4), "target = predicted");
-        List<ReportJob.MethodRow> table = ReportJob.run(spark, Storage.local(), sal, data.toString(), Split.TEST, tmp.resolve("report").toString(), false);
+        List<org.ffspark.report.MethodSummary> table = ReportJob.run(spark, Storage.local(), sal, data.toString(), Split.TEST, tmp.resolve("report").toString(), false);
         double random = table.stream().filter(m -> m.method().equals("RANDOM")).findFirst().orElseThrow().deletionArea();
-        for (ReportJob.MethodRow m : table) {
+        for (org.ffspark.report.MethodSummary m : table) {
             if (!m.method().equals("RANDOM")) {
                 assertTrue(m.deletionArea() < random, m.method() + " deletion " + m.deletionArea() + " vs random " + random);
             }
@@ -77,17 +77,17 @@ class MlpJobsTest {
         String ffModel = TestData.writeSmallModel(tmp.resolve("ff"), "784,32,32", 1, 1000);
         String ffSal = tmp.resolve("saliency-ff").toString();
         SaliencyJob.run(spark, Storage.local(), new SaliencyJob.Options(ffModel, data.toString(), Split.TEST, ffSal,
-                List.of(SaliencyMethod.FF_OCCLUSION), SaliencyJob.Target.PREDICTED, 42, 50, false));
-        List<ReportJob.MethodRow> both = ReportJob.run(spark, Storage.local(), sal + "," + ffSal, data.toString(), Split.TEST,
+                List.of(SaliencyMethod.FF_OCCLUSION), org.ffspark.saliency.SaliencyTarget.PREDICTED, 42, 50, false));
+        List<org.ffspark.report.MethodSummary> both = ReportJob.run(spark, Storage.local(), sal + "," + ffSal, data.toString(), Split.TEST,
                 tmp.resolve("report-both").toString(), false);
         assertEquals(List.of("FF_OCCLUSION", "MLP_GRADIENT", "MLP_GRADIENT_X_INPUT", "MLP_INTEGRATED_GRADIENTS", "RANDOM"),
-                both.stream().map(ReportJob.MethodRow::method).toList());
+                both.stream().map(org.ffspark.report.MethodSummary::method).toList());
         String html = Files.readString(tmp.resolve("report-both/report.html"));
         assertTrue(html.contains("Side by side: FF_OCCLUSION (FF) and MLP_INTEGRATED_GRADIENTS (MLP baseline)"));
         assertTrue(Files.exists(tmp.resolve("report-both/images/side-0-MLP_INTEGRATED_GRADIENTS.png")));
 
         ConfigException wrong = assertThrows(ConfigException.class, () -> SaliencyJob.run(spark, Storage.local(), new SaliencyJob.Options(model,
-                data.toString(), Split.TEST, tmp.resolve("s2").toString(), List.of(SaliencyMethod.FF_OCCLUSION), SaliencyJob.Target.PREDICTED, 42, 5, false)));
+                data.toString(), Split.TEST, tmp.resolve("s2").toString(), List.of(SaliencyMethod.FF_OCCLUSION), org.ffspark.saliency.SaliencyTarget.PREDICTED, 42, 5, false)));
         assertTrue(wrong.getMessage().contains("does not apply to an MLP baseline model"), wrong.getMessage());
         Path zip = Path.of(model, "mlp.zip");
         byte[] b = Files.readAllBytes(zip);

@@ -140,7 +140,8 @@ class BadInputTest {
         Path d = tmp.resolve(name);
         SparkSession spark = SparkTests.session();
         spark.range(20).selectExpr(select.split(";")).write().mode(SaveMode.ErrorIfExists).parquet(d.toString());
-        Files.writeString(d.resolve("_ffspark.json"), "{}", StandardCharsets.UTF_8);
+        Files.writeString(d.resolve("_ffspark.json"), "{\"format\": \"ffspark-images\", \"formatVersion\": 1, \"source\": \"test\","
+                + " \"runId\": \"test\", \"checksums\": {}, \"trainRows\": 20, \"testRows\": 0}", StandardCharsets.UTF_8);
         return d;
     }
 

@@ -11,7 +11,6 @@ import java.util.List;
 import org.ffspark.TestData;
 import org.ffspark.config.TrainFfConfig;
 import org.ffspark.data.LabeledImages;
-import org.ffspark.job.LocalEvaluateJob;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -57,7 +56,7 @@ class FfTrainingTest {
                 "train.learning-rate=0.03",
                 variant.contains("RMS") ? "train.learning-rate=0.003" : "train.seed=42"));
         FfModel m = train(cfg, data, 2);
-        double acc = LocalEvaluateJob.evaluate(m, TestData.mnistTest().head(1000)).accuracy();
+        double acc = org.ffspark.report.Evaluation.ofFf(m, TestData.mnistTest().head(1000)).accuracy();
         assertTrue(acc > 0.6, variant + ": accuracy " + acc);
     }
 

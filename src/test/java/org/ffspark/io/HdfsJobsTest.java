@@ -25,7 +25,6 @@ import org.ffspark.data.Split;
 import org.ffspark.job.SaliencyJob;
 import org.ffspark.job.TrainJob;
 import org.ffspark.saliency.SaliencyMethod;
-import org.ffspark.train.SparkFfTrainer;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -65,7 +64,7 @@ class HdfsJobsTest {
                     ModelStore.read(storage, root + "/model").model().params(), "HDFS and local runs are the same computation");
 
             long rows = SaliencyJob.run(spark, storage, new SaliencyJob.Options(root + "/model", root + "/mnist", Split.TEST,
-                    root + "/saliency", List.of(SaliencyMethod.FF_OCCLUSION, SaliencyMethod.RANDOM), SaliencyJob.Target.PREDICTED, 42, 0, false));
+                    root + "/saliency", List.of(SaliencyMethod.FF_OCCLUSION, SaliencyMethod.RANDOM), org.ffspark.saliency.SaliencyTarget.PREDICTED, 42, 0, false));
             assertEquals(60, rows);
             Dataset<Row> maps = spark.read().parquet(root + "/saliency");
             assertEquals(ParquetSchema.expected("saliency.avsc"), ParquetSchema.actual(maps));

@@ -13,7 +13,6 @@ import org.ffspark.SparkTests;
 import org.ffspark.TestData;
 import org.ffspark.config.TrainFfConfig;
 import org.ffspark.io.Storage;
-import org.ffspark.train.SparkFfTrainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +34,7 @@ class CompareJobTest {
                 r -> { });
 
         String out = tmp.resolve("compare").toString();
-        List<CompareJob.Run> result = CompareJob.run(Storage.local(), tmp.resolve("runs").toString(), out, false);
+        List<org.ffspark.report.ComparisonReport.Run> result = CompareJob.run(Storage.local(), tmp.resolve("runs").toString(), out, false);
         assertEquals(2, result.size());
         assertEquals(3, result.get(0).accuracy().length);
         assertEquals(3, result.get(1).accuracy().length);

@@ -31,10 +31,10 @@ class ReportJobTest {
         String model = TestData.writeSmallModel(tmp, "784,64,64", 2, 3000);
         String sal = tmp.resolve("saliency").toString();
         SaliencyJob.run(SparkTests.session(), Storage.local(), new SaliencyJob.Options(model, data.toString(), Split.TEST, sal,
-                List.of(SaliencyMethod.FF_OCCLUSION, SaliencyMethod.RANDOM), SaliencyJob.Target.PREDICTED, 42, 0, false));
+                List.of(SaliencyMethod.FF_OCCLUSION, SaliencyMethod.RANDOM), org.ffspark.saliency.SaliencyTarget.PREDICTED, 42, 0, false));
         Path out = tmp.resolve("report");
-        List<ReportJob.MethodRow> table = ReportJob.run(SparkTests.session(), Storage.local(), sal, data.toString(), Split.TEST, out.toString(), false);
-        assertEquals(List.of("FF_OCCLUSION", "RANDOM"), table.stream().map(ReportJob.MethodRow::method).toList());
+        List<org.ffspark.report.MethodSummary> table = ReportJob.run(SparkTests.session(), Storage.local(), sal, data.toString(), Split.TEST, out.toString(), false);
+        assertEquals(List.of("FF_OCCLUSION", "RANDOM"), table.stream().map(org.ffspark.report.MethodSummary::method).toList());
         assertTrue(table.get(0).deletionArea() < table.get(1).deletionArea(), "occlusion deletes faster than random: " + table);
 
         String html = Files.readString(out.resolve("report.html"));

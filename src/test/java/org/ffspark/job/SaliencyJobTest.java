@@ -30,7 +30,7 @@ class SaliencyJobTest {
         SparkSession spark = SparkTests.session();
         String out = tmp.resolve("saliency").toString();
         SaliencyJob.Options opt = new SaliencyJob.Options(model, data.toString(), Split.TEST, out,
-                List.of(), SaliencyJob.Target.PREDICTED, 42, 0, false);
+                List.of(), org.ffspark.saliency.SaliencyTarget.PREDICTED, 42, 0, false);
         assertEquals(12 * 5, SaliencyJob.run(spark, Storage.local(), opt));
 
         Dataset<Row> df = spark.read().parquet(out);
@@ -49,7 +49,7 @@ class SaliencyJobTest {
 
         assertThrows(ConfigException.class, () -> SaliencyJob.run(spark, Storage.local(), opt));
         SaliencyJob.run(spark, Storage.local(), new SaliencyJob.Options(model, data.toString(), Split.TEST, out,
-                List.of(SaliencyMethod.FF_OCCLUSION), SaliencyJob.Target.TRUE, 42, 0, true));
+                List.of(SaliencyMethod.FF_OCCLUSION), org.ffspark.saliency.SaliencyTarget.TRUE, 42, 0, true));
         Dataset<Row> again = spark.read().parquet(out);
         assertEquals(12, again.count());
         assertEquals(List.of("FF_OCCLUSION"), again.select("method").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList());

@@ -104,7 +104,7 @@ class FaultToleranceTest {
             String out = tmp.resolve("saliency").toString();
             try {
                 SaliencyJob.run(cluster, Storage.local(), new SaliencyJob.Options(model, idx.toString(), Split.TEST, out,
-                        List.of(SaliencyMethod.FF_OCCLUSION, SaliencyMethod.RANDOM), SaliencyJob.Target.PREDICTED, 42, 0, false));
+                        List.of(SaliencyMethod.FF_OCCLUSION, SaliencyMethod.RANDOM), org.ffspark.saliency.SaliencyTarget.PREDICTED, 42, 0, false));
             } finally {
                 cluster.sparkContext().removeSparkListener(killer);
             }

@@ -1,0 +1,89 @@
+package org.ffspark.report;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The paper's FF-versus-MLP comparison as files: a Markdown table, a CSV and an HTML page with accuracy against
+ * epoch and against training time, from runs read elsewhere (FF then MLP, per data set).
+ */
+public final class ComparisonReport {
+    /** One training run: its per-epoch test accuracy against cumulative training seconds. */
+    public record Run(String dataset, String method, double[] seconds, double[] accuracy, long examples) {
+        public double finalAccuracy() {
+            return accuracy[accuracy.length - 1];
+        }
+
+        public double bestAccuracy() {
+            return Arrays.stream(accuracy).max().orElse(0);
+        }
+
+        public double totalSeconds() {
+            return seconds[seconds.length - 1];
+        }
+
+        public double examplesPerSecond() {
+            return examples / totalSeconds();
+        }
+    }
+
+    private ComparisonReport() {}
+
+    public static String markdown(List<Run> runs) {
+        StringBuilder md = new StringBuilder("| data set | model | epochs | test accuracy | best epoch accuracy | training time (s) | examples/s |\n"
+                + "|---|---|---:|---:|---:|---:|---:|\n");
+        for (Run r : runs) {
+            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %.2f%% | %.2f%% | %.1f | %.0f |%n", r.dataset(), r.method(),
+                    r.accuracy().length, 100 * r.finalAccuracy(), 100 * r.bestAccuracy(), r.totalSeconds(), r.examplesPerSecond()));
+        }
+        return md.toString();
+    }
+
+    public static String csv(List<Run> runs) {
+        StringBuilder csv = new StringBuilder("dataset,model,epochs,test_accuracy,best_accuracy,training_seconds,examples_per_second\n");
+        for (Run r : runs) {
+            csv.append(String.format(Locale.ROOT, "%s,%s,%d,%.6f,%.6f,%.3f,%.1f%n", r.dataset(), r.method(), r.accuracy().length,
+                    r.finalAccuracy(), r.bestAccuracy(), r.totalSeconds(), r.examplesPerSecond()));
+        }
+        return csv.toString();
+    }
+
+    /** The page; {@code runs} alternate FF and MLP per data set. */
+    public static Html page(List<Run> runs) {
+        Html h = new Html("ffspark: FF versus MLP").el("h1", "Forward-Forward versus backprop MLP")
+                .el("p", "Test accuracy after each epoch against the epoch and against cumulative training time (evaluation "
+                        + "excluded). Red: FF (ffspark); blue: MLP (DL4J ParameterAveraging).")
+                .raw("<table><tr><th>data set</th><th>model</th><th>epochs</th><th>test accuracy</th><th>best epoch</th>"
+                        + "<th>training time (s)</th><th>examples/s</th></tr>");
+        for (Run r : runs) {
+            h.row(null, r.dataset(), r.method(), r.accuracy().length, String.format(Locale.ROOT, "%.2f%%", 100 * r.finalAccuracy()),
+                    String.format(Locale.ROOT, "%.2f%%", 100 * r.bestAccuracy()), String.format(Locale.ROOT, "%.1f", r.totalSeconds()),
+                    String.format(Locale.ROOT, "%.0f", r.examplesPerSecond()));
+        }
+        h.raw("</table>");
+        for (int i = 0; i < runs.size(); i += 2) {
+            Run ff = runs.get(i);
+            Run mlp = runs.get(i + 1);
+            double lo = Math.floor(20 * Math.min(Arrays.stream(ff.accuracy()).min().orElse(0),
+                    Arrays.stream(mlp.accuracy()).min().orElse(0))) / 20;
+            double[][] acc = {ff.accuracy(), mlp.accuracy()};
+            double maxEpoch = Math.max(ff.accuracy().length, mlp.accuracy().length);
+            double maxTime = Math.max(ff.totalSeconds(), mlp.totalSeconds());
+            h.el("h2", ff.dataset())
+                    .img("accuracy-epoch-" + ff.dataset() + ".png", Png.chart(new double[][] {epochs(ff), epochs(mlp)}, acc, maxEpoch,
+                            lo, 1, 460, 300, "epoch", "test accuracy"), "accuracy against epoch")
+                    .img("accuracy-time-" + ff.dataset() + ".png", Png.chart(new double[][] {ff.seconds(), mlp.seconds()}, acc, maxTime,
+                            lo, 1, 460, 300, "training seconds", "test accuracy"), "accuracy against training time");
+        }
+        return h;
+    }
+
+    private static double[] epochs(Run r) {
+        double[] e = new double[r.accuracy().length];
+        for (int i = 0; i < e.length; i++) {
+            e[i] = i + 1;
+        }
+        return e;
+    }
+}

@@ -1,0 +1,60 @@
+package org.ffspark.saliency;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.ffspark.data.LabeledImages;
+import org.ffspark.ff.FfModel;
+import org.ffspark.ff.FfScorer;
+import org.ffspark.ff.Gemm;
+import org.ffspark.ff.Rng;
+
+/** The saliency rows of an FF model for a range of examples: pure computation, one engine per call. */
+public final class FfSaliencyRows {
+    private FfSaliencyRows() {}
+
+    /** Rows of examples {@code [from, to)} of {@code set}: for each target label and method, the map and its curves. */
+    public static List<SaliencyRow> of(FfModel model, LabeledImages set, int from, int to, List<SaliencyMethod> methods,
+                                       SaliencyTarget target, long seed) {
+        Gemm.init(1);
+        int n = to - from;
+        float[] images = new float[n * 784];
+        for (int i = 0; i < n; i++) {
+            set.copyPixels(from + i, images, i * 784);
+        }
+        float[] scores = new float[n * 10];
+        List<SaliencyRow> out = new ArrayList<>();
+        try (FfScorer scorer = new FfScorer(model, 64); SaliencyMaps maps = new SaliencyMaps(model, 256)) {
+            scorer.score(images, 0, n, scores);
+            Faithfulness faith = new Faithfulness(scorer);
+            for (int i = 0; i < n; i++) {
+                long id = from + i;
+                int truth = set.label(from + i);
+                int pred = FfScorer.argmax(scores, i);
+                float[] sc = Arrays.copyOfRange(scores, i * 10, i * 10 + 10);
+                for (int c : target.labels(pred, truth)) {
+                    int runnerUp = c == 0 ? 1 : 0;
+                    for (int k = 0; k < 10; k++) {
+                        if (k != c && sc[k] > sc[runnerUp]) {
+                            runnerUp = k;
+                        }
+                    }
+                    long exSeed = Rng.mix(seed, id, c);
+                    for (SaliencyMethod m : methods) {
+                        float[] map = new float[784];
+                        maps.map(m, images, i * 784, c, runnerUp, exSeed, map);
+                        float[] del = new float[Faithfulness.POINTS];
+                        float[] ins = new float[Faithfulness.POINTS];
+                        faith.curves(images, i * 784, map, c, exSeed, del, ins);
+                        // The paper's per-layer maps (section 3.4): every layer's own occlusion map, from the same pass.
+                        float[][] layerMaps = m == SaliencyMethod.FF_OCCLUSION
+                                ? Arrays.stream(maps.lastPerLayer()).map(float[]::clone).toArray(float[][]::new) : null;
+                        out.add(SaliencyRow.of(id, truth, pred, sc, c, map, layerMaps, del, ins, m));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}
