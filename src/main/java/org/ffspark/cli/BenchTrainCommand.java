@@ -53,8 +53,8 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--optimizer-state", paramLabel = "MODE", defaultValue = "averaged",
             description = "Spark set-ups: 'averaged' (the optimizer state travels with the parameters both ways every round) or"
                     + " 'per-worker' (each partition keeps its own; an executor whose pooled engine ran the partition's previous"
-                    + " round does not fetch it) (default ${DEFAULT-VALUE}).")
-    String optimizerState;
+                    + " round does not fetch it) (default ${DEFAULT-VALUE}).", converter = OptimizerStateConverter.class)
+    org.ffspark.config.OptimizerState optimizerState;
 
     @Option(names = "--configs", split = ";", defaultValue = "784,500,500;784,2000,2000,2000,2000", description = "Layer sizes, ';'-separated (default ${DEFAULT-VALUE}).")
     List<String> configs;
@@ -81,7 +81,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         for (int period : periods) {
             org.ffspark.config.ConfigException.require(period >= 1, "--averaging-period", period, "must be >= 1");
         }
-        org.ffspark.config.OptimizerState mode = org.ffspark.config.ConfigKeys.OPTIMIZER_STATE.parse(optimizerState, "--optimizer-state");
+        org.ffspark.config.OptimizerState mode = optimizerState;
         LabeledImages all = IdxDataset.read(Storage.local(), data, Split.TRAIN).images();
         String cp = System.getProperty("java.class.path");
         List<BenchRecords.TrainResult> results = new ArrayList<>();

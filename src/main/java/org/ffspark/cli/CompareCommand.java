@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.ffspark.io.Storage;
 import org.ffspark.job.CompareJob;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ffspark compare}: the paper's FF-versus-MLP results table and plots from finished runs. */
@@ -20,12 +21,12 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output directory.")
     String out;
 
-    @Option(names = "--overwrite", description = "Replace an existing output.")
-    boolean overwrite;
+    @Mixin
+    OverwriteOption output;
 
     @Override
     public Integer call() {
-        for (org.ffspark.report.ComparisonReport.Run r : CompareJob.run(Storage.local(), runs, out, overwrite)) {
+        for (org.ffspark.report.ComparisonReport.Run r : CompareJob.run(Storage.local(), runs, out, output.overwrite)) {
             System.out.printf(Locale.ROOT, "%-14s %-11s %2d epochs  test %.2f%%  %.1f s  %.0f ex/s%n", r.dataset(), r.method(),
                     r.accuracy().length, 100 * r.finalAccuracy(), r.totalSeconds(), r.examplesPerSecond());
         }

@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.ffspark.config.ConfigException;
 import org.ffspark.config.ConfigKeys;
+import org.ffspark.config.OptimizerState;
 import org.ffspark.config.Param;
 import org.ffspark.config.TrainFfConfig;
 import picocli.CommandLine.Option;
@@ -17,25 +18,25 @@ import picocli.CommandLine.Option;
 public final class DistOptions {
     @Option(names = "--averaging-period", paramLabel = "BATCHES",
             description = "Spark: minibatches per partition between parameter averages; shorthand for the key dist.averaging-period.")
-    String averagingPeriod;
+    Integer averagingPeriod;
 
     @Option(names = "--optimizer-state", paramLabel = "MODE",
             description = "Spark: 'averaged' (optimizer state averaged with the parameters every round) or 'per-worker' "
                     + "(each partition keeps its own Adam moments / momentum; resume needs the same partition count); "
-                    + "shorthand for dist.optimizer-state.")
-    String optimizerState;
+                    + "shorthand for dist.optimizer-state.", converter = OptimizerStateConverter.class)
+    OptimizerState optimizerState;
 
     @Option(names = "--block-momentum", paramLabel = "MU",
             description = "Spark: block momentum (BMUF) of the driver's update, in [0, 1); shorthand for dist.block-momentum.")
-    String blockMomentum;
+    Float blockMomentum;
 
     @Option(names = "--block-lr", paramLabel = "ETA",
             description = "Spark: block learning rate of the driver's update, in (0, 10]; shorthand for dist.block-lr.")
-    String blockLr;
+    Float blockLr;
 
     @Option(names = "--checkpoint-every", paramLabel = "ROUNDS",
             description = "Spark: checkpoint every N averaging rounds and after the last, 0 = never; shorthand for dist.checkpoint-every.")
-    String checkpointEvery;
+    Integer checkpointEvery;
 
     /** The flags given, checked (naming the flag) and written as {@code key=value} overrides. */
     List<String> overrides() {
@@ -48,9 +49,9 @@ public final class DistOptions {
         return out;
     }
 
-    private static <T> void add(List<String> out, Param<T> key, String flag, String value) {
+    private static <T> void add(List<String> out, Param<T> key, String flag, T value) {
         if (value != null) {
-            out.add(key.name() + "=" + key.format(key.parse(value, flag)));
+            out.add(key.name() + "=" + key.format(key.check(value, flag)));
         }
     }
 
@@ -58,7 +59,7 @@ public final class DistOptions {
     void requireSingleJvmCompatible(TrainFfConfig cfg) {
         ConfigException.require(cfg.dist().optimizerState() == ConfigKeys.OPTIMIZER_STATE.defaultTyped(),
                 optimizerState != null ? "--optimizer-state" : ConfigKeys.OPTIMIZER_STATE.name(),
-                optimizerState != null ? optimizerState : cfg.dist().optimizerState(),
+                optimizerState != null ? OptimizerStateConverter.flagValue(optimizerState) : cfg.dist().optimizerState(),
                 "only without --local (one JVM has one optimizer state)");
         ConfigException.require(!cfg.dist().blockMomentumOn(),
                 blockMomentum != null || blockLr != null ? "--block-momentum/--block-lr"

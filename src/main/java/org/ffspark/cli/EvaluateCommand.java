@@ -24,7 +24,7 @@ final class EvaluateCommand implements Callable<Integer> {
     String data;
 
     @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "test", description = "test or train (default ${DEFAULT-VALUE}).")
-    String split;
+    Split split;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Where to write the JSON (default: <model>/evaluation-<split>.json).")
     String out;
@@ -37,7 +37,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Split s = Split.parse("--split", split);
+        Split s = split;
         LocalEvaluateJob.Result r;
         if (spark || sparkOptions.master != null) {
             try (SparkSession session = Sessions.open("evaluate", sparkOptions.master)) {

@@ -23,13 +23,13 @@ final class IngestCommand implements Callable<Integer> {
     @Mixin
     SparkOptions sparkOptions;
 
-    @Option(names = "--overwrite", description = "Replace an existing output.")
-    boolean overwrite;
+    @Mixin
+    OverwriteOption output;
 
     @Override
     public Integer call() {
         try (SparkSession spark = Sessions.open("ingest", sparkOptions.master)) {
-            IngestJob.Result r = IngestJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()), data, out, overwrite);
+            IngestJob.Result r = IngestJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()), data, out, output.overwrite);
             System.out.printf("ingest: %d train + %d test rows written to %s%n", r.trainRows(), r.testRows(), out);
         }
         return Main.OK;

@@ -36,6 +36,13 @@ public final class Main {
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> handle(ex, cmd.getErr()));
         cl.setExitCodeExceptionMapper(ex -> BAD_CONFIG);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler((ex, given) -> {
+            // A converter's own ConfigException already names the option and what is allowed.
+            String msg = ex.getCause() instanceof ConfigException c ? c.getMessage() : ex.getMessage();
+            ex.getCommandLine().getErr().println("ffspark: config error: " + msg.split("\n")[0] + " (see ffspark "
+                    + ex.getCommandLine().getCommandName() + " --help)");
+            return BAD_CONFIG;
+        });
         return cl.execute(args);
     }
 

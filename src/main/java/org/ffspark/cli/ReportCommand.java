@@ -21,7 +21,7 @@ final class ReportCommand implements Callable<Integer> {
     String data;
 
     @Option(names = "--split", defaultValue = "test", description = "test or train (default ${DEFAULT-VALUE}).")
-    String split;
+    Split split;
 
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output directory for report.html.")
     String out;
@@ -29,14 +29,14 @@ final class ReportCommand implements Callable<Integer> {
     @Mixin
     SparkOptions sparkOptions;
 
-    @Option(names = "--overwrite", description = "Replace an existing report.")
-    boolean overwrite;
+    @Mixin
+    OverwriteOption output;
 
     @Override
     public Integer call() {
-        Split s = Split.parse("--split", split);
+        Split s = split;
         try (SparkSession spark = Sessions.open("report", sparkOptions.master)) {
-            for (org.ffspark.report.MethodSummary r : ReportJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()), saliency, data, s, out, overwrite)) {
+            for (org.ffspark.report.MethodSummary r : ReportJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()), saliency, data, s, out, output.overwrite)) {
                 System.out.printf("report: %-20s maps %6d  deletion area %.4f  insertion area %.4f%n", r.method(), r.maps(), r.deletionArea(), r.insertionArea());
             }
         }

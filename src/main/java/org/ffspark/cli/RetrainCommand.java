@@ -55,7 +55,7 @@ final class RetrainCommand implements Callable<Integer> {
 
     @Option(names = "--report-methods", split = ",", defaultValue = "FF_OCCLUSION,FF_GRADIENT_X_INPUT,RANDOM",
             description = "Saliency methods of the report (default ${DEFAULT-VALUE}).")
-    List<String> reportMethods;
+    List<SaliencyMethod> reportMethods;
 
     @Option(names = "--lock-stale-after", paramLabel = "SECONDS", defaultValue = "600",
             description = "A lock whose holder sent no heartbeat for this long is taken over (default ${DEFAULT-VALUE}); a holder on this host whose process is gone is stale at once.")
@@ -69,18 +69,10 @@ final class RetrainCommand implements Callable<Integer> {
         shards.validate();
         List<String> distOverrides = dist.overrides();
         ConfigException.require(lockStaleAfter > 0, "--lock-stale-after", lockStaleAfter, "must be > 0 seconds");
-        List<SaliencyMethod> methods = new ArrayList<>();
-        for (String m : reportMethods) {
-            try {
-                methods.add(SaliencyMethod.valueOf(m.trim().toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException("--report-methods = " + m + ": expected one of " + java.util.Arrays.toString(SaliencyMethod.values()));
-            }
-        }
         TrainFfConfig cfg = config.load(distOverrides);
         try (SparkSession spark = Sessions.open("retrain", sparkOptions.master)) {
             RetrainJob.Result r = RetrainJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()), cfg,
-                    new RetrainJob.Options(registry, data, saliencyData, fresh, tolerance, shards.partitions, reportLimit, methods,
+                    new RetrainJob.Options(registry, data, saliencyData, fresh, tolerance, shards.partitions, reportLimit, reportMethods,
                             Duration.ofSeconds(lockStaleAfter)),
                     (rep, s) -> TrainCommand.printRound(rep), m -> System.err.println("retrain: " + m));
             System.out.printf(Locale.ROOT, "retrain: %s test accuracy %.4f%s -> %s%n", r.version(), r.accuracy(),

@@ -27,7 +27,7 @@ final class SaliencyCommand implements Callable<Integer> {
     String data;
 
     @Option(names = "--split", defaultValue = "test", description = "test or train (default ${DEFAULT-VALUE}).")
-    String split;
+    Split split;
 
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output Parquet directory.")
     String out;
@@ -36,10 +36,10 @@ final class SaliencyCommand implements Callable<Integer> {
             description = {"Comma-separated methods. Default: all that apply to the model: FF_OCCLUSION, FF_CONTRASTIVE, FF_GRADIENT,",
                     "FF_GRADIENT_X_INPUT, RANDOM for an FF model; MLP_GRADIENT, MLP_GRADIENT_X_INPUT, MLP_INTEGRATED_GRADIENTS, RANDOM",
                     "for the MLP baseline (train-mlp)."})
-    List<String> methods = new ArrayList<>();
+    List<SaliencyMethod> methods = new ArrayList<>();
 
-    @Option(names = "--target", defaultValue = "PREDICTED", description = "PREDICTED, TRUE or ALL labels (default ${DEFAULT-VALUE}).")
-    String target;
+    @Option(names = "--target", defaultValue = "PREDICTED", description = "Labels explained: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    org.ffspark.saliency.SaliencyTarget target;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the random map and of tie-breaking (default ${DEFAULT-VALUE}).")
     long seed;
@@ -50,31 +50,17 @@ final class SaliencyCommand implements Callable<Integer> {
     @Mixin
     SparkOptions sparkOptions;
 
-    @Option(names = "--overwrite", description = "Replace an existing output.")
-    boolean overwrite;
+    @Mixin
+    OverwriteOption output;
 
     @Override
     public Integer call() {
-        List<SaliencyMethod> ms = new ArrayList<>();
-        for (String m : methods) {
-            try {
-                ms.add(SaliencyMethod.valueOf(m.trim().toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException("--methods = " + m + ": expected one of " + java.util.Arrays.toString(SaliencyMethod.values()));
-            }
-        }
-        org.ffspark.saliency.SaliencyTarget t;
-        try {
-            t = org.ffspark.saliency.SaliencyTarget.valueOf(target.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("--target = " + target + ": expected PREDICTED, TRUE or ALL");
-        }
-        Split s = Split.parse("--split", split);
+        Split s = split;
         ConfigException.require(limit >= 0, "--limit", limit, "must be >= 0");
         long t0 = System.nanoTime();
         try (SparkSession spark = Sessions.open("saliency", sparkOptions.master)) {
             long rows = SaliencyJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()),
-                    new SaliencyJob.Options(model, data, s, out, ms, t, seed, limit, overwrite));
+                    new SaliencyJob.Options(model, data, s, out, methods, target, seed, limit, output.overwrite));
             System.out.printf("saliency: %d maps written to %s in %.1f s%n", rows, out, (System.nanoTime() - t0) / 1e9);
         }
         return Main.OK;

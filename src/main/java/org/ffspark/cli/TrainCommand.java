@@ -63,8 +63,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--init-model", paramLabel = "DIR", description = "Spark: start from this model's parameters (same ff.* settings) instead of a random initialisation.")
     String initModel;
 
-    @Option(names = "--overwrite", description = "Replace an existing model directory.")
-    boolean overwrite;
+    @Mixin
+    OverwriteOption output;
 
     @Override
     public Integer call() {
@@ -83,13 +83,13 @@ final class TrainCommand implements Callable<Integer> {
         if (!local) {
             try (SparkSession spark = Sessions.open("train", sparkOptions.master)) {
                 TrainJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()), cfg,
-                        new TrainJob.Options(data, model, runDir, shards.partitions, resume, overwrite, initModel, testEachEpoch, allowConfigChange),
+                        new TrainJob.Options(data, model, runDir, shards.partitions, resume, output.overwrite, initModel, testEachEpoch, allowConfigChange),
                         (r, s) -> printRound(r), w -> System.err.println("train: warning: " + w));
             }
             System.out.println("train: model written to " + model);
             return Main.OK;
         }
-        LocalTrainJob.run(Storage.local(), cfg, new LocalTrainJob.Options(data, model, limit, threads, overwrite, testEachEpoch),
+        LocalTrainJob.run(Storage.local(), cfg, new LocalTrainJob.Options(data, model, limit, threads, output.overwrite, testEachEpoch),
                 TrainCommand::printProgress);
         System.out.println("train: model written to " + model);
         return Main.OK;

@@ -38,22 +38,22 @@ final class TrainMlpCommand implements Callable<Integer> {
 
     @Option(names = "--averaging-period", paramLabel = "BATCHES",
             description = "Minibatches per worker between parameter averages; shorthand for the key dist.averaging-period.")
-    String averagingPeriod;
+    Integer averagingPeriod;
 
     @Mixin
     SparkOptions sparkOptions;
 
-    @Option(names = "--overwrite", description = "Replace an existing model directory.")
-    boolean overwrite;
+    @Mixin
+    OverwriteOption output;
 
     @Override
     public Integer call() {
         shards.validate();
         TrainFfConfig cfg = averagingPeriod == null ? config.load() : config.load(List.of(ConfigKeys.AVERAGING_PERIOD.name() + "="
-                + ConfigKeys.AVERAGING_PERIOD.parse(averagingPeriod, "--averaging-period")));
+                + ConfigKeys.AVERAGING_PERIOD.check(averagingPeriod, "--averaging-period")));
         try (SparkSession spark = Sessions.open("train-mlp", sparkOptions.master)) {
             MlpTrainJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()), cfg,
-                    new MlpTrainJob.Options(data, model, shards.partitions, learningRate, cfg.dist().averagingPeriodBatches(), overwrite),
+                    new MlpTrainJob.Options(data, model, shards.partitions, learningRate, cfg.dist().averagingPeriodBatches(), output.overwrite),
                     r -> System.out.printf(Locale.ROOT, "mlp epoch %d/%d  %.1f s  %.0f ex/s  test %.2f%%  elapsed %.1f s%n",
                             r.epoch() + 1, r.epochs(), r.seconds(), r.examplesPerSecond(), 100 * r.testAccuracy(), r.elapsedSeconds()));
         }

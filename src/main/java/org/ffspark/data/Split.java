@@ -21,16 +21,6 @@ public enum Split {
         return prefix + "-labels-idx1-ubyte";
     }
 
-    /** Parses "test" or "train" (any case) given for option {@code key}; anything else is a ConfigException. */
-    public static Split parse(String key, String value) {
-        for (Split s : values()) {
-            if (s.id().equalsIgnoreCase(value)) {
-                return s;
-            }
-        }
-        throw new org.ffspark.config.ConfigException(key + " = " + value + ": expected test or train");
-    }
-
     /** Lower-case name used in Parquet partitions and reports ("train", "test"). */
     public String id() {
         return name().toLowerCase(Locale.ROOT);

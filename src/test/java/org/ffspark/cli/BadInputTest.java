@@ -292,6 +292,17 @@ class BadInputTest {
     }
 
     @Test
+    void enumOptionsAreConvertedByPicocliWithOneLineErrors() {
+        refused(Main.BAD_CONFIG, List.of("--split", "'validation'", "TRAIN, TEST", "see ffspark evaluate --help"),
+                "evaluate", "--model", out.toString(), "--data", TestData.mnistDir().toString(), "--split", "validation");
+        refused(Main.BAD_CONFIG, List.of("--methods", "'FF_MAGIC'", "FF_OCCLUSION"),
+                "saliency", "--model", out.toString(), "--data", TestData.mnistDir().toString(), "--out", out.toString(),
+                "--methods", "FF_OCCLUSION,FF_MAGIC");
+        refused(Main.BAD_CONFIG, List.of("Unknown option: '--no-such-flag'"),
+                "train", "--data", TestData.mnistDir().toString(), "--model", out.toString(), "--no-such-flag");
+    }
+
+    @Test
     void blockMomentumWithLocalTraining() {
         refused(Main.BAD_CONFIG, List.of("--block-momentum/--block-lr = 0.5/1.0", "only without --local"),
                 "train", "--local", "--data", TestData.mnistDir().toString(), "--model", out.toString(), "--block-momentum", "0.5");
