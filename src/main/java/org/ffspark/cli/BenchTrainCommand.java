@@ -1,6 +1,5 @@
 package org.ffspark.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +11,6 @@ import org.ffspark.data.LabeledImages;
 import org.ffspark.data.Split;
 import org.ffspark.io.BuildInfo;
 import org.ffspark.io.IdxDataset;
-import org.ffspark.io.Json;
 import org.ffspark.io.Storage;
 import org.ffspark.train.TrainBenchmark;
 import picocli.CommandLine.Command;

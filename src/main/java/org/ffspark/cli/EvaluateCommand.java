@@ -17,11 +17,11 @@ import picocli.CommandLine.Option;
         description = {"Evaluate a model on a data split (IDX directory or ingest Parquet); writes evaluation-<split>.json beside the model (or to --out).",
                 "Runs in this JVM by default; --spark (or --master) runs the distributed job, the model broadcast once."})
 final class EvaluateCommand implements Callable<Integer> {
-    @Option(names = "--model", paramLabel = "DIR", required = true, description = "Model directory written by 'ffspark train'.")
-    String model;
+    @Mixin
+    PathOptions.ModelIn modelIn;
 
-    @Option(names = "--data", paramLabel = "DIR", required = true, description = "IDX data directory, e.g. data/mnist.")
-    String data;
+    @Mixin
+    PathOptions.Data dataIn;
 
     @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "test", description = "test or train (default ${DEFAULT-VALUE}).")
     Split split;
@@ -41,13 +41,13 @@ final class EvaluateCommand implements Callable<Integer> {
         LocalEvaluateJob.Result r;
         if (spark || sparkOptions.master != null) {
             try (SparkSession session = Sessions.open("evaluate", sparkOptions.master)) {
-                r = EvaluateJob.run(session, new Storage(session.sparkContext().hadoopConfiguration()), model, data, s, out);
+                r = EvaluateJob.run(session, new Storage(session.sparkContext().hadoopConfiguration()), modelIn.model, dataIn.data, s, out);
             }
         } else {
-            r = LocalEvaluateJob.run(Storage.local(), model, data, s, out);
+            r = LocalEvaluateJob.run(Storage.local(), modelIn.model, dataIn.data, s, out);
         }
         Evaluation e = r.evaluation();
-        System.out.printf("evaluate: %s on %s/%s: accuracy %.2f%% (%d/%d)%n", model, data, s.id(), 100 * e.accuracy(), e.correct(), e.total());
+        System.out.printf("evaluate: %s on %s/%s: accuracy %.2f%% (%d/%d)%n", modelIn.model, dataIn.data, s.id(), 100 * e.accuracy(), e.correct(), e.total());
         StringBuilder b = new StringBuilder("evaluate: per class");
         for (int c = 0; c < Evaluation.CLASSES; c++) {
             b.append(String.format("  %d: %.1f%%", c, 100 * e.classAccuracy(c)));

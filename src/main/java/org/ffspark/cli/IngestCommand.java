@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
         description = {"Convert an IDX data directory (train and test splits) to a Parquet data set partitioned by split.",
                 "Schema: data-schemas/images.avsc. Written atomically; an existing output is refused without --overwrite."})
 final class IngestCommand implements Callable<Integer> {
-    @Option(names = "--data", paramLabel = "DIR", required = true, description = "IDX data directory (any Hadoop FS URI), e.g. data/mnist.")
-    String data;
+    @Mixin
+    PathOptions.Data dataIn;
 
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output Parquet directory.")
     String out;
@@ -29,7 +29,7 @@ final class IngestCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (SparkSession spark = Sessions.open("ingest", sparkOptions.master)) {
-            IngestJob.Result r = IngestJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()), data, out, output.overwrite);
+            IngestJob.Result r = IngestJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()), dataIn.data, out, output.overwrite);
             System.out.printf("ingest: %d train + %d test rows written to %s%n", r.trainRows(), r.testRows(), out);
         }
         return Main.OK;

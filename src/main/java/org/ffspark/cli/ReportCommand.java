@@ -17,8 +17,8 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--saliency", paramLabel = "DIR", required = true, description = "Saliency Parquet directory; several, comma-separated (e.g. of an FF and an MLP model on the same data), give one report with all methods and FF and MLP maps side by side.")
     String saliency;
 
-    @Option(names = "--data", paramLabel = "DIR", required = true, description = "The IDX data directory the maps were computed on (for the images).")
-    String data;
+    @Mixin
+    PathOptions.Data dataIn;
 
     @Option(names = "--split", defaultValue = "test", description = "test or train (default ${DEFAULT-VALUE}).")
     Split split;
@@ -36,7 +36,7 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() {
         Split s = split;
         try (SparkSession spark = Sessions.open("report", sparkOptions.master)) {
-            for (org.ffspark.report.MethodSummary r : ReportJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()), saliency, data, s, out, output.overwrite)) {
+            for (org.ffspark.report.MethodSummary r : ReportJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()), saliency, dataIn.data, s, out, output.overwrite)) {
                 System.out.printf("report: %-20s maps %6d  deletion area %.4f  insertion area %.4f%n", r.method(), r.maps(), r.deletionArea(), r.insertionArea());
             }
         }

@@ -1,7 +1,6 @@
 package org.ffspark.cli;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -12,7 +11,6 @@ import org.ffspark.config.TrainFfConfig;
 import org.ffspark.io.Storage;
 import org.ffspark.job.RetrainJob;
 import org.ffspark.saliency.SaliencyMethod;
-import org.ffspark.train.SparkFfTrainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,8 +29,8 @@ final class RetrainCommand implements Callable<Integer> {
     @Option(names = "--registry", paramLabel = "DIR", required = true, description = "Model registry directory (any Hadoop FS; created if missing).")
     String registry;
 
-    @Option(names = "--data", paramLabel = "DIR", required = true, description = "Training data: IDX directory or ingest Parquet; its test split is used for the evaluation.")
-    String data;
+    @Mixin
+    PathOptions.Data dataIn;
 
     @Option(names = "--saliency-data", paramLabel = "DIR", description = "IDX directory for the saliency report (default: --data, which must then be IDX).")
     String saliencyData;
@@ -72,7 +70,7 @@ final class RetrainCommand implements Callable<Integer> {
         TrainFfConfig cfg = config.load(distOverrides);
         try (SparkSession spark = Sessions.open("retrain", sparkOptions.master)) {
             RetrainJob.Result r = RetrainJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()), cfg,
-                    new RetrainJob.Options(registry, data, saliencyData, fresh, tolerance, shards.partitions, reportLimit, reportMethods,
+                    new RetrainJob.Options(registry, dataIn.data, saliencyData, fresh, tolerance, shards.partitions, reportLimit, reportMethods,
                             Duration.ofSeconds(lockStaleAfter)),
                     (rep, s) -> TrainCommand.printRound(rep), m -> System.err.println("retrain: " + m));
             System.out.printf(Locale.ROOT, "retrain: %s test accuracy %.4f%s -> %s%n", r.version(), r.accuracy(),

@@ -2,7 +2,6 @@ package org.ffspark.cli;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.apache.spark.sql.SparkSession;
@@ -20,11 +19,11 @@ import picocli.CommandLine.Option;
         description = {"Compute FF saliency maps (and the random floor) for every example of a split with faithfulness curves;",
                 "write Parquet partitioned by method (schema data-schemas/saliency.avsc), atomically."})
 final class SaliencyCommand implements Callable<Integer> {
-    @Option(names = "--model", paramLabel = "DIR", required = true, description = "Model directory.")
-    String model;
+    @Mixin
+    PathOptions.ModelIn modelIn;
 
-    @Option(names = "--data", paramLabel = "DIR", required = true, description = "IDX data directory.")
-    String data;
+    @Mixin
+    PathOptions.Data dataIn;
 
     @Option(names = "--split", defaultValue = "test", description = "test or train (default ${DEFAULT-VALUE}).")
     Split split;
@@ -60,7 +59,7 @@ final class SaliencyCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         try (SparkSession spark = Sessions.open("saliency", sparkOptions.master)) {
             long rows = SaliencyJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()),
-                    new SaliencyJob.Options(model, data, s, out, methods, target, seed, limit, output.overwrite));
+                    new SaliencyJob.Options(modelIn.model, dataIn.data, s, out, methods, target, seed, limit, output.overwrite));
             System.out.printf("saliency: %d maps written to %s in %.1f s%n", rows, out, (System.nanoTime() - t0) / 1e9);
         }
         return Main.OK;

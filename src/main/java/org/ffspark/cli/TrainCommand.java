@@ -27,11 +27,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--local", description = "Train in this JVM, without Spark.")
     boolean local;
 
-    @Option(names = "--data", paramLabel = "DIR", required = true, description = "IDX data directory (file://, hdfs://, s3a:// or a local path), e.g. data/mnist.")
-    String data;
+    @Mixin
+    PathOptions.Data dataIn;
 
-    @Option(names = "--model", paramLabel = "DIR", required = true, description = "Output model directory.")
-    String model;
+    @Mixin
+    PathOptions.ModelOut modelOut;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "Train on the first N examples only (0 = all; default ${DEFAULT-VALUE}).")
     int limit;
@@ -83,15 +83,15 @@ final class TrainCommand implements Callable<Integer> {
         if (!local) {
             try (SparkSession spark = Sessions.open("train", sparkOptions.master)) {
                 TrainJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()), cfg,
-                        new TrainJob.Options(data, model, runDir, shards.partitions, resume, output.overwrite, initModel, testEachEpoch, allowConfigChange),
+                        new TrainJob.Options(dataIn.data, modelOut.model, runDir, shards.partitions, resume, output.overwrite, initModel, testEachEpoch, allowConfigChange),
                         (r, s) -> printRound(r), w -> System.err.println("train: warning: " + w));
             }
-            System.out.println("train: model written to " + model);
+            System.out.println("train: model written to " + modelOut.model);
             return Main.OK;
         }
-        LocalTrainJob.run(Storage.local(), cfg, new LocalTrainJob.Options(data, model, limit, threads, output.overwrite, testEachEpoch),
+        LocalTrainJob.run(Storage.local(), cfg, new LocalTrainJob.Options(dataIn.data, modelOut.model, limit, threads, output.overwrite, testEachEpoch),
                 TrainCommand::printProgress);
-        System.out.println("train: model written to " + model);
+        System.out.println("train: model written to " + modelOut.model);
         return Main.OK;
     }
 

@@ -5,7 +5,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.apache.spark.sql.SparkSession;
-import org.ffspark.config.ConfigException;
 import org.ffspark.config.ConfigKeys;
 import org.ffspark.config.TrainFfConfig;
 import org.ffspark.io.Storage;
@@ -24,11 +23,11 @@ final class TrainMlpCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
-    @Option(names = "--data", paramLabel = "DIR", required = true, description = "IDX directory or ingest Parquet (its test split is evaluated after each epoch).")
-    String data;
+    @Mixin
+    PathOptions.Data dataIn;
 
-    @Option(names = "--model", paramLabel = "DIR", required = true, description = "Output model directory.")
-    String model;
+    @Mixin
+    PathOptions.ModelOut modelOut;
 
     @Option(names = "--learning-rate", paramLabel = "LR", defaultValue = "0.001", description = "Adam learning rate of the MLP (default ${DEFAULT-VALUE}; train.learning-rate is FF's).")
     double learningRate;
@@ -53,11 +52,11 @@ final class TrainMlpCommand implements Callable<Integer> {
                 + ConfigKeys.AVERAGING_PERIOD.check(averagingPeriod, "--averaging-period")));
         try (SparkSession spark = Sessions.open("train-mlp", sparkOptions.master)) {
             MlpTrainJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()), cfg,
-                    new MlpTrainJob.Options(data, model, shards.partitions, learningRate, cfg.dist().averagingPeriodBatches(), output.overwrite),
+                    new MlpTrainJob.Options(dataIn.data, modelOut.model, shards.partitions, learningRate, cfg.dist().averagingPeriodBatches(), output.overwrite),
                     r -> System.out.printf(Locale.ROOT, "mlp epoch %d/%d  %.1f s  %.0f ex/s  test %.2f%%  elapsed %.1f s%n",
                             r.epoch() + 1, r.epochs(), r.seconds(), r.examplesPerSecond(), 100 * r.testAccuracy(), r.elapsedSeconds()));
         }
-        System.out.println("train-mlp: model written to " + model);
+        System.out.println("train-mlp: model written to " + modelOut.model);
         return Main.OK;
     }
 }
