@@ -32,10 +32,9 @@ public final class Main {
 
     /** Runs the command line and returns the exit code (tests call this). */
     public static int run(String... args) {
-        CommandLine cl = new CommandLine(new Main());
+        CommandLine cl = commandLine();
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> handle(ex, cmd.getErr()));
         cl.setExitCodeExceptionMapper(ex -> BAD_CONFIG);
-        cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler((ex, given) -> {
             // A converter's own ConfigException already names the option and what is allowed.
             String msg = ex.getCause() instanceof ConfigException c ? c.getMessage() : ex.getMessage();
@@ -44,6 +43,11 @@ public final class Main {
             return BAD_CONFIG;
         });
         return cl.execute(args);
+    }
+
+    /** The command line as users get it (enum values in any case), for running and for checking command lines. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
     }
 
     static int handle(Exception ex, PrintWriter err) {

@@ -21,7 +21,7 @@ class CliDocTest {
 
     /** The usage help of ffspark and of every command, as Markdown. */
     static String generated() {
-        CommandLine cl = new CommandLine(new Main());
+        CommandLine cl = Main.commandLine();
         cl.setUsageHelpWidth(110);
         StringBuilder b = new StringBuilder();
         b.append("## ffspark\n\n```text\n").append(cl.getUsageMessage(CommandLine.Help.Ansi.OFF)).append("```\n");

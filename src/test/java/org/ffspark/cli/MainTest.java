@@ -40,7 +40,7 @@ class MainTest {
 
     @Test
     void everyCommandHasHelp() {
-        List<String> commands = new picocli.CommandLine(new Main()).getSubcommands().keySet().stream().filter(c -> !c.equals("help")).toList();
+        List<String> commands = Main.commandLine().getSubcommands().keySet().stream().filter(c -> !c.equals("help")).toList();
         assertEquals(List.of("fetch-data", "config", "ingest", "train", "train-mlp", "evaluate", "saliency", "report", "retrain", "compare", "bench-ff", "bench-train", "bench-saliency"), commands);
         for (String cmd : commands) {
             Run r = run(cmd, "--help");

@@ -39,7 +39,7 @@ class DeployFilesTest {
     }
 
     static void assertParses(String where, List<String> args) {
-        CommandLine.ParseResult r = new CommandLine(new Main()).parseArgs(args.toArray(new String[0]));
+        CommandLine.ParseResult r = Main.commandLine().parseArgs(args.toArray(new String[0]));
         assertTrue(r.hasSubcommand(), where + ": " + args);
         int i = args.indexOf("--config");
         if (i >= 0) {
