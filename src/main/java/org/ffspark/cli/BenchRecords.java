@@ -50,6 +50,26 @@ final class BenchRecords {
     record SaliencyRun(String methods, long maps, double seconds, double mapsPerSecond, double achievedGflops,
                        double referenceGflops, double ratio) {}
 
+    /** {@code bench-accuracy}: a recipe's test accuracy on a data set over several seeds. */
+    record Accuracy(String gitCommit, String openblasCoretype, String recipe, String dataset, int partitions,
+                    java.util.Map<String, String> config, List<AccuracySeed> seeds, double meanTestAccuracy,
+                    double minTestAccuracy, double maxTestAccuracy) {
+        static Accuracy of(String gitCommit, String coretype, String recipe, String dataset, int partitions,
+                           java.util.Map<String, String> config, List<AccuracySeed> seeds) {
+            double[] acc = seeds.stream().mapToDouble(AccuracySeed::testAccuracy).toArray();
+            return new Accuracy(gitCommit, coretype, recipe, dataset, partitions, config, seeds,
+                    java.util.Arrays.stream(acc).average().orElse(Double.NaN), java.util.Arrays.stream(acc).min().orElse(Double.NaN),
+                    java.util.Arrays.stream(acc).max().orElse(Double.NaN));
+        }
+    }
+
+    /**
+     * One seed: the final and best test accuracy (best epoch from 1), the curve after every epoch, the training
+     * seconds (evaluation excluded) and the wall seconds of an uninterrupted run (null when it was resumed or reused).
+     */
+    record AccuracySeed(long seed, double testAccuracy, double bestAccuracy, int bestEpoch, List<Double> curve,
+                        double trainingSeconds, Double wallSeconds) {}
+
     /** Writes {@code record} to {@code out}, creating its directory. */
     static void write(Path out, Object record) {
         try {

@@ -52,7 +52,8 @@ public final class ConfigKeys {
             .rule(v -> v > 0 && Float.isFinite(v), "must be a finite number > 0"));
 
     public static final Param<LrSchedule> LR_SCHEDULE = add(enumKey("train.lr-schedule", LrSchedule.class, LrSchedule.CONSTANT,
-            "CONSTANT, or LINEAR_DECAY_SECOND_HALF (constant, then linear to 0 over the second half of training)."));
+            "CONSTANT, LINEAR_DECAY_SECOND_HALF (constant, then linear to 0 over the second half of training) or COSINE "
+                    + "(from the rate to 0 along a half cosine over the whole of training)."));
 
     public static final Param<Float> LR_WARMUP_EPOCHS = add(floatKey("train.lr-warmup-epochs", "0",
             "Linear learning-rate warm-up over this many epochs (0 = none; at most train.epochs); helps distributed runs "
@@ -83,11 +84,20 @@ public final class ConfigKeys {
             "SIMULTANEOUS (every layer learns from every minibatch) or GREEDY (layer 1 for all epochs, then layer 2, ...)."));
 
     public static final Param<NegativeKind> NEGATIVES = add(enumKey("train.negatives", NegativeKind.class, NegativeKind.RANDOM,
-            "Wrong label of a negative: RANDOM (uniform over the 9 wrong labels) or HARD (in proportion to the model's "
-                    + "softmax scores)."));
+            "Wrong label of a negative: RANDOM (uniform over the 9 wrong labels), HARD (in proportion to the softmax of the "
+                    + "model's scores) or HARD_SCALED (the same on scores divided by their standard deviation: scale-free)."));
 
     public static final Param<Long> SEED = add(longKey("train.seed", "42",
             "Run seed: initial weights, shuffles and negatives all derive from it."));
+
+    public static final Param<WeightDecayMode> WEIGHT_DECAY_MODE = add(enumKey("train.weight-decay-mode", WeightDecayMode.class,
+            WeightDecayMode.L2, "L2 (train.weight-decay times the weight added to the gradient) or DECOUPLED (AdamW: the "
+                    + "weight shrinks by learning rate times train.weight-decay beside the update)."));
+
+    public static final Param<Integer> SHIFT_PIXELS = add(intKey("train.shift-pixels", "0",
+            "Augmentation: every training image is shifted by a random offset of up to this many pixels in x and y, "
+                    + "zeros filling in (0 = none); drawn from the run seed per batch, so retries and resumes replay it.")
+            .rule(v -> v >= 0 && v <= 4, "must be in [0, 4]"));
 
     // ---- distributed training (Spark only; train's and retrain's flags of the same names are shorthands) ----
 

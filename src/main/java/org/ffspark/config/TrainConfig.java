@@ -8,7 +8,8 @@ import static org.ffspark.config.ConfigException.require;
  */
 public record TrainConfig(OptimizerKind optimizer, float learningRate, LrSchedule lrSchedule, float lrWarmupEpochs, float beta1,
                           float beta2, float epsilon, float momentum, float weightDecay, int batchSize, int epochs,
-                          Schedule schedule, NegativeKind negatives, long seed) implements java.io.Serializable {
+                          Schedule schedule, NegativeKind negatives, long seed, WeightDecayMode weightDecayMode,
+                          int shiftPixels) implements java.io.Serializable {
     public TrainConfig {
         ConfigKeys.LEARNING_RATE.check(learningRate);
         require(lrWarmupEpochs >= 0 && lrWarmupEpochs <= epochs, ConfigKeys.LR_WARMUP_EPOCHS.name(), lrWarmupEpochs,
@@ -20,6 +21,7 @@ public record TrainConfig(OptimizerKind optimizer, float learningRate, LrSchedul
         ConfigKeys.WEIGHT_DECAY.check(weightDecay);
         ConfigKeys.BATCH_SIZE.check(batchSize);
         ConfigKeys.EPOCHS.check(epochs);
+        ConfigKeys.SHIFT_PIXELS.check(shiftPixels);
     }
 
     /**

@@ -2,6 +2,7 @@ package org.ffspark.ff;
 
 import org.ffspark.config.OptimizerKind;
 import org.ffspark.config.TrainConfig;
+import org.ffspark.config.WeightDecayMode;
 
 /**
  * Adam or SGD-with-momentum over ranges of the flat parameter buffer. State buffers share the parameter
@@ -16,6 +17,7 @@ public final class Optimizer {
     private final float epsilon;
     private final float momentum;
     private final float weightDecay;
+    private final boolean decoupled;
     private final float[] first;
     private final float[] second;
     private final long[] steps;
@@ -27,6 +29,7 @@ public final class Optimizer {
         this.epsilon = config.epsilon();
         this.momentum = config.momentum();
         this.weightDecay = config.weightDecay();
+        this.decoupled = config.weightDecayMode() == WeightDecayMode.DECOUPLED && config.weightDecay() != 0f;
         this.first = new float[layout.size()];
         this.second = kind == OptimizerKind.ADAM ? new float[layout.size()] : new float[0];
         this.steps = new long[layout.layers()];
@@ -47,6 +50,10 @@ public final class Optimizer {
      * between them the JIT stops vectorising the loop.
      */
     public void update(float[] params, float[] g, int from, int to, int layer, float lr) {
+        if (decoupled) {
+            updateDecoupled(params, g, from, to, layer, lr);
+            return;
+        }
         long t = steps[layer] + 1;
         final float wd = weightDecay;
         if (kind == OptimizerKind.ADAM) {
@@ -75,6 +82,42 @@ public final class Optimizer {
                 float vi = mu * vel[i] + gi;
                 vel[i] = vi;
                 params[i] -= lr * vi;
+            }
+        }
+    }
+
+    /**
+     * The update with decoupled weight decay (AdamW): the weight shrinks by {@code lr·λ·w} beside the optimizer's
+     * step on the plain gradient. A loop of its own, so the coupled update stays as it was.
+     */
+    private void updateDecoupled(float[] params, float[] g, int from, int to, int layer, float lr) {
+        long t = steps[layer] + 1;
+        final float shrink = 1f - lr * weightDecay;
+        if (kind == OptimizerKind.ADAM) {
+            final float b1 = beta1;
+            final float b2 = beta2;
+            final float c1 = 1f - b1;
+            final float c2 = 1f - b2;
+            final float stepSize = (float) (lr / (1 - Math.pow(b1, t)));
+            final float invSqrtBc2 = (float) (1 / Math.sqrt(1 - Math.pow(b2, t)));
+            final float eps = epsilon;
+            final float[] m = first;
+            final float[] v = second;
+            for (int i = from; i < to; i++) {
+                float gi = g[i];
+                float mi = b1 * m[i] + c1 * gi;
+                float vi = b2 * v[i] + c2 * gi * gi;
+                m[i] = mi;
+                v[i] = vi;
+                params[i] = shrink * params[i] - stepSize * mi / ((float) Math.sqrt(vi) * invSqrtBc2 + eps);
+            }
+        } else {
+            final float mu = momentum;
+            final float[] vel = first;
+            for (int i = from; i < to; i++) {
+                float vi = mu * vel[i] + g[i];
+                vel[i] = vi;
+                params[i] = shrink * params[i] - lr * vi;
             }
         }
     }

@@ -15,6 +15,7 @@ import org.ffspark.data.LabeledImages;
 public final class ShardTrainer implements AutoCloseable {
     static final long SHUFFLE = 1;
     static final long NEGATIVES = 2;
+    static final long SHIFTS = 3;
 
     private final TrainConfig train;
     private final LabeledImages shard;
@@ -35,7 +36,7 @@ public final class ShardTrainer implements AutoCloseable {
         this.shardIndex = shardIndex;
         this.batch = train.batchSize();
         this.trainer = new FfTrainer(model, train, batch, threads);
-        this.scorer = train.negatives() == NegativeKind.HARD ? new FfScorer(model, batch) : null;
+        this.scorer = train.negatives() != NegativeKind.RANDOM ? new FfScorer(model, batch) : null;
         this.images = new float[batch * LabeledImages.PIXELS];
         this.pos = new int[batch];
         this.neg = new int[batch];
@@ -82,11 +83,18 @@ public final class ShardTrainer implements AutoCloseable {
                 shard.copyPixels(ex, images, i * LabeledImages.PIXELS);
                 pos[i] = shard.label(ex);
             }
+            if (train.shiftPixels() > 0) {
+                Augment.shift(images, count, train.shiftPixels(), new Rng(Rng.mix(train.seed(), SHIFTS, phase, epoch, shardIndex, bi)));
+            }
             Rng negRng = new Rng(Rng.mix(train.seed(), NEGATIVES, phase, epoch, shardIndex, bi));
             if (scorer != null) {
                 scorer.parametersChanged();
                 scorer.score(images, 0, count, scores);
-                NegativeSampler.hard(pos, scores, count, negRng, neg);
+                if (train.negatives() == NegativeKind.HARD_SCALED) {
+                    NegativeSampler.hardScaled(pos, scores, count, negRng, neg);
+                } else {
+                    NegativeSampler.hard(pos, scores, count, negRng, neg);
+                }
             } else {
                 NegativeSampler.random(pos, count, negRng, neg);
             }

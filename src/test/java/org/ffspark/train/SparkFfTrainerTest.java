@@ -43,14 +43,19 @@ class SparkFfTrainerTest {
 
     static TrainState run(SparkSession spark, LabeledImages data, int partitions, TestData.Dist options,
                           SparkFfTrainer.RoundListener listener) {
+        return run(CFG, spark, data, partitions, options, listener);
+    }
+
+    static TrainState run(TrainFfConfig cfg, SparkSession spark, LabeledImages data, int partitions, TestData.Dist options,
+                          SparkFfTrainer.RoundListener listener) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        JavaRDD<LabeledImages> shards = Shards.fromImages(jsc, data, partitions, CFG.train().seed());
+        JavaRDD<LabeledImages> shards = Shards.fromImages(jsc, data, partitions, cfg.train().seed());
         try {
-            SparkFfTrainer t = new SparkFfTrainer(jsc, shards, CFG.ff(), CFG.train(), options.config())
+            SparkFfTrainer t = new SparkFfTrainer(jsc, shards, cfg.ff(), cfg.train(), options.config())
                     .failFirstAttemptOfRound(options.failRound());
-            FfModel init = FfModel.initialise(CFG.ff(), CFG.train().seed());
+            FfModel init = FfModel.initialise(cfg.ff(), cfg.train().seed());
             TrainState s;
-            try (org.ffspark.ff.FfTrainer ft = new org.ffspark.ff.FfTrainer(init, CFG.train(), 1, 1)) {
+            try (org.ffspark.ff.FfTrainer ft = new org.ffspark.ff.FfTrainer(init, cfg.train(), 1, 1)) {
                 s = TrainState.initial(init, ft.optimizer());
             }
             return t.run(t.optimizerStates() > 1 ? s.perWorker(t.optimizerStates()) : s, 0, listener);
@@ -61,6 +66,21 @@ class SparkFfTrainerTest {
 
     static TestData.Dist perWorker(int period, int failRound) {
         return TestData.dist(period, 0, failRound, org.ffspark.config.OptimizerState.PER_WORKER);
+    }
+
+    @Test
+    void shiftAugmentationAndScaledHardNegativesReplayExactlyAfterARetryAndMatchTheSingleJvm() {
+        TrainFfConfig aug = TrainFfConfig.load(null, List.of("ff.layers=784,32,24", "train.epochs=2", "train.batch-size=50",
+                "train.shift-pixels=2", "train.negatives=HARD_SCALED"));
+        LabeledImages data = TestData.mnistTrain().head(600);
+        TrainState a = run(aug, SparkTests.session(), data, 2, TestData.dist(3, 0, -1), (r, st) -> { });
+        TrainState retried = run(aug, SparkTests.session(), data, 2, TestData.dist(3, 0, 2), (r, st) -> { });
+        assertArrayEquals(a.params(), retried.params(), "a retried task replays its shifts and negatives");
+        FfModel local = FfFit.fit(FfModel.initialise(aug.ff(), aug.train().seed()), aug.train(), data, 2, null);
+        TrainState one = run(aug, SparkTests.session(), data, 1, TestData.dist(1, 0, -1), (r, st) -> { });
+        assertArrayEquals(local.params(), one.params(), "one partition averaging every batch is the single JVM");
+        FfModel plain = FfFit.fit(FfModel.initialise(CFG.ff(), CFG.train().seed()), CFG.train(), data, 2, null);
+        assertFalse(java.util.Arrays.equals(plain.params(), local.params()), "the augmentation changes training");
     }
 
     @Test

@@ -1,0 +1,129 @@
+package org.ffspark.cli;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.apache.spark.sql.SparkSession;
+import org.ffspark.config.ConfigKeys;
+import org.ffspark.config.TrainFfConfig;
+import org.ffspark.io.BuildInfo;
+import org.ffspark.io.Json;
+import org.ffspark.io.MetricsLines;
+import org.ffspark.io.Storage;
+import org.ffspark.job.TrainJob;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ffspark bench-accuracy}: trains a recipe on a data set for several seeds with the Spark trainer (test
+ * accuracy after every epoch) and writes their curves and the mean, min and max of the final test accuracy.
+ * Resumable: a finished seed is reused, an interrupted one continues from its checkpoint (one per epoch).
+ */
+@Command(name = "bench-accuracy", mixinStandardHelpOptions = true,
+        description = {"Accuracy benchmark: train a recipe (a configuration file) on a data set for --seeds seeds, each",
+                "with the test accuracy after every epoch; write the curves, wall times and the mean, min and max to --out.",
+                "Runs are kept under --runs; a finished seed is reused and an interrupted one resumes from its last epoch."})
+final class BenchAccuracyCommand implements Callable<Integer> {
+    @Option(names = "--recipe", paramLabel = "FILE", required = true, description = "Recipe: a configuration file, e.g. conf/recipes/mnist.properties.")
+    Path recipe;
+
+    @Option(names = "--dataset", paramLabel = "NAME", required = true, description = "mnist or fashion-mnist (read from <data-dir>/<name>).")
+    String dataset;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "data", description = "Data directory (default ${DEFAULT-VALUE}).")
+    String dataDir;
+
+    @Option(names = "--seeds", paramLabel = "N", defaultValue = "3", description = "Seeds train.seed, +1, ... (default ${DEFAULT-VALUE}).")
+    int seeds;
+
+    @Option(names = "--partitions", paramLabel = "P", defaultValue = "1",
+            description = "Spark partitions on local[P] (default ${DEFAULT-VALUE}: one partition, bit-identical to the single JVM).")
+    int partitions;
+
+    @Option(names = "--runs", paramLabel = "DIR", defaultValue = "runs/accuracy", description = "Where the seeds' runs are kept (default ${DEFAULT-VALUE}).")
+    String runs;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Result file (default bench/results/accuracy-<recipe>-<dataset>[-p<P>].json).")
+    Path out;
+
+    @Override
+    public Integer call() {
+        org.ffspark.config.ConfigException.require(seeds >= 1, "--seeds", seeds, "must be >= 1");
+        org.ffspark.config.ConfigException.require(partitions >= 1, "--partitions", partitions, "must be >= 1");
+        org.ffspark.io.DataFetcher.Dataset.of(dataset);
+        TrainFfConfig base = TrainFfConfig.load(recipe, List.of());
+        String name = recipe.getFileName().toString().replaceFirst("\\.properties$", "") + "-" + dataset
+                + (partitions > 1 ? "-p" + partitions : "");
+        Path result = out != null ? out : Path.of("bench", "results", "accuracy-" + name + ".json");
+        String data = Path.of(dataDir, dataset).toString();
+        List<BenchRecords.AccuracySeed> done = new ArrayList<>();
+        try (SparkSession spark = Sessions.open("bench-accuracy", "local[" + partitions + "]")) {
+            Storage storage = new Storage(spark.sparkContext().hadoopConfiguration());
+            for (int i = 0; i < seeds; i++) {
+                long seed = base.train().seed() + i;
+                TrainFfConfig cfg = oneRoundPerEpoch(base.with(ConfigKeys.SEED, Long.toString(seed)));
+                String model = Path.of(runs, name, "seed-" + seed).toString();
+                Path metrics = Path.of(model, "metrics.jsonl");
+                Double wall = null;
+                if (!Files.exists(metrics)) {
+                    boolean resume = Files.isDirectory(Path.of(model + ".run"));
+                    System.out.printf(Locale.ROOT, "bench-accuracy %s seed %d: %s%n", name, seed, resume ? "resuming" : "training");
+                    long t0 = System.nanoTime();
+                    TrainJob.run(spark, storage, cfg, new TrainJob.Options(data, model, null, partitions, resume, false, null, true, false),
+                            (r, s) -> TrainCommand.printRound(r), w -> System.err.println("bench-accuracy: warning: " + w));
+                    wall = resume ? null : (System.nanoTime() - t0) / 1e9;
+                }
+                done.add(seedResult(seed, metrics, wall));
+                BenchRecords.AccuracySeed r = done.get(done.size() - 1);
+                System.out.printf(Locale.ROOT, "bench-accuracy %s seed %d: test accuracy %.2f%% (best %.2f%% at epoch %d), %.0f s training%n",
+                        name, seed, 100 * r.testAccuracy(), 100 * r.bestAccuracy(), r.bestEpoch(), r.trainingSeconds());
+            }
+        }
+        BenchRecords.Accuracy a = BenchRecords.Accuracy.of(BuildInfo.gitCommit(), BuildInfo.openblasCoretype(), recipe.toString(),
+                dataset, partitions, base.toMap(), done);
+        BenchRecords.write(result, a);
+        System.out.printf(Locale.ROOT, "bench-accuracy %s: mean %.2f%% (min %.2f%%, max %.2f%%) over %d seeds; written to %s%n",
+                name, 100 * a.meanTestAccuracy(), 100 * a.minTestAccuracy(), 100 * a.maxTestAccuracy(), done.size(), result);
+        return Main.OK;
+    }
+
+    /**
+     * With one partition, averaging is the identity: one round per epoch (rounds never span epochs) and a checkpoint
+     * after each cost least and give the single JVM's result.
+     */
+    private TrainFfConfig oneRoundPerEpoch(TrainFfConfig cfg) {
+        return partitions > 1 ? cfg : cfg.with(ConfigKeys.AVERAGING_PERIOD, "1000000").with(ConfigKeys.CHECKPOINT_EVERY, "1");
+    }
+
+    /** A finished seed's result from its metrics.jsonl (lines with testAccuracy end an epoch). */
+    private static BenchRecords.AccuracySeed seedResult(long seed, Path metrics, Double wall) {
+        List<Double> curve = new ArrayList<>();
+        double training = 0;
+        try {
+            for (String l : Files.readAllLines(metrics, StandardCharsets.UTF_8)) {
+                if (l.isBlank()) {
+                    continue;
+                }
+                MetricsLines.Round r = Json.read(l.getBytes(StandardCharsets.UTF_8), MetricsLines.Round.class, metrics.toString());
+                training += r.seconds();
+                if (r.testAccuracy() != null) {
+                    curve.add(r.testAccuracy());
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(metrics + ": " + e.getMessage(), e);
+        }
+        int best = 0;
+        for (int e = 1; e < curve.size(); e++) {
+            if (curve.get(e) > curve.get(best)) {
+                best = e;
+            }
+        }
+        return new BenchRecords.AccuracySeed(seed, curve.get(curve.size() - 1), curve.get(best), best + 1, curve, training, wall);
+    }
+}

@@ -1,0 +1,49 @@
+package org.ffspark.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.ffspark.SchemaCheck;
+import org.ffspark.TestData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BenchAccuracyCommandTest {
+    @Test
+    void writesEverySeedsCurveAndTheirMeanAndReusesFinishedSeeds(@TempDir Path tmp) throws Exception {
+        Path recipe = tmp.resolve("tiny.properties");
+        Files.writeString(recipe, "ff.layers = 784,16\ntrain.epochs = 2\ntrain.seed = 5\n");
+        Path out = tmp.resolve("acc.json");
+        String[] args = {"bench-accuracy", "--recipe", recipe.toString(), "--dataset", "mnist", "--data-dir",
+                TestData.dataDir().toString(), "--seeds", "2", "--runs", tmp.resolve("runs").toString(), "--out", out.toString()};
+        MainTest.Run r = MainTest.run(args);
+        assertEquals(0, r.code(), r.err());
+        JsonNode doc = SchemaCheck.json(out);
+        assertEquals(List.of(), SchemaCheck.violations(SchemaCheck.schema("bench-accuracy.schema.json"), doc));
+        JsonNode seeds = doc.get("seeds");
+        assertEquals(2, seeds.size());
+        assertEquals(5, seeds.get(0).get("seed").asLong());
+        assertEquals(6, seeds.get(1).get("seed").asLong());
+        double sum = 0;
+        for (JsonNode s : seeds) {
+            assertEquals(2, s.get("curve").size(), "one point per epoch");
+            assertEquals(s.get("curve").get(1).asDouble(), s.get("testAccuracy").asDouble());
+            assertTrue(s.get("testAccuracy").asDouble() > 0.5, s.toString());
+            assertTrue(s.get("wallSeconds").asDouble() > 0, s.toString());
+            sum += s.get("testAccuracy").asDouble();
+        }
+        assertEquals(sum / 2, doc.get("meanTestAccuracy").asDouble(), 1e-12);
+        // A second invocation reuses both finished seeds: same accuracies, no new training, no wall time.
+        MainTest.Run again = MainTest.run(args);
+        assertEquals(0, again.code(), again.err());
+        JsonNode doc2 = SchemaCheck.json(out);
+        assertEquals(doc.get("meanTestAccuracy").asDouble(), doc2.get("meanTestAccuracy").asDouble());
+        assertTrue(doc2.get("seeds").get(0).get("wallSeconds").isNull());
+        assertTrue(!again.out().contains(": training"), again.out());
+    }
+}

@@ -1,0 +1,91 @@
+package org.ffspark.ff;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+
+import org.ffspark.data.LabeledImages;
+import org.junit.jupiter.api.Test;
+
+/** Shift augmentation and scale-free hard negatives. */
+class AugmentAndNegativesTest {
+    @Test
+    void shiftsMovePixelsByTheDrawnOffsetAndFillWithZeros() {
+        int n = 200;
+        float[] images = new float[n * LabeledImages.PIXELS];
+        for (int i = 0; i < n; i++) {
+            images[i * LabeledImages.PIXELS + 14 * 28 + 14] = 1f;  // one lit pixel in the middle of each image
+        }
+        float[] shifted = images.clone();
+        Augment.shift(shifted, n, 2, new Rng(7));
+        Rng same = new Rng(7);
+        int moved = 0;
+        for (int i = 0; i < n; i++) {
+            int dx = same.nextInt(5) - 2;
+            int dy = same.nextInt(5) - 2;
+            float[] one = Arrays.copyOfRange(shifted, i * LabeledImages.PIXELS, (i + 1) * LabeledImages.PIXELS);
+            float[] expected = new float[LabeledImages.PIXELS];
+            expected[(14 + dy) * 28 + 14 + dx] = 1f;
+            assertArrayEquals(expected, one, "image " + i + " shifted by " + dx + "," + dy);
+            moved += dx != 0 || dy != 0 ? 1 : 0;
+        }
+        assertTrue(moved > n / 2, "most images move: " + moved);
+        float[] again = images.clone();
+        Augment.shift(again, n, 2, new Rng(7));
+        assertArrayEquals(shifted, again, "the same stream gives the same shifts");
+    }
+
+    @Test
+    void pixelsShiftedOutAreDroppedAtTheBorder() {
+        float[] image = new float[LabeledImages.PIXELS];
+        Arrays.fill(image, 1f);
+        Rng r = new Rng(3);
+        int dx = new Rng(3).nextInt(9) - 4;
+        Augment.shift(image, 1, 4, r);
+        double sum = 0;
+        for (float v : image) {
+            sum += v;
+        }
+        Rng again = new Rng(3);
+        int ddx = again.nextInt(9) - 4;
+        int ddy = again.nextInt(9) - 4;
+        assertEquals(dx, ddx);
+        assertEquals((28 - Math.abs(ddx)) * (28 - Math.abs(ddy)), sum, 1e-9);
+    }
+
+    @Test
+    void scaledHardNegativesDoNotDependOnTheScaleOfTheScores() {
+        int n = 500;
+        int[] labels = new int[n];
+        float[] scores = new float[n * 10];
+        Rng g = new Rng(11);
+        for (int i = 0; i < n; i++) {
+            labels[i] = g.nextInt(10);
+            for (int c = 0; c < 10; c++) {
+                scores[i * 10 + c] = (float) g.nextDouble();
+            }
+        }
+        float[] big = scores.clone();
+        for (int k = 0; k < big.length; k++) {
+            big[k] *= 1000f;
+        }
+        int[] a = new int[n];
+        int[] b = new int[n];
+        NegativeSampler.hardScaled(labels, scores, n, new Rng(5), a);
+        NegativeSampler.hardScaled(labels, big, n, new Rng(5), b);
+        assertArrayEquals(a, b, "the same choices at 1000 times the scale");
+        int[] plainSmall = new int[n];
+        int[] plainBig = new int[n];
+        NegativeSampler.hard(labels, scores, n, new Rng(5), plainSmall);
+        NegativeSampler.hard(labels, big, n, new Rng(5), plainBig);
+        assertNotEquals(Arrays.toString(plainSmall), Arrays.toString(plainBig), "plain HARD does depend on the scale");
+        for (int i = 0; i < n; i++) {
+            assertNotEquals(labels[i], a[i], "never the true label");
+        }
+        long distinct = Arrays.stream(a).distinct().count();
+        assertTrue(distinct >= 9, "still a distribution over the wrong labels, not an argmax: " + distinct);
+    }
+}
