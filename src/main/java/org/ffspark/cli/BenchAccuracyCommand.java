@@ -70,7 +70,13 @@ final class BenchAccuracyCommand implements Callable<Integer> {
                 String model = Path.of(runs, name, "seed-" + seed).toString();
                 Path metrics = Path.of(model, "metrics.jsonl");
                 Double wall = null;
-                if (!Files.exists(metrics)) {
+                if (Files.exists(metrics)) {
+                    java.util.Map<String, String> trained = org.ffspark.io.ModelStore.read(storage, model).manifest().hyperParameters();
+                    if (!trained.equals(cfg.modelMap())) {
+                        throw new org.ffspark.config.ConfigException("--runs: " + model + " was trained with other settings than "
+                                + recipe + " (seed " + seed + "); remove it, or keep results apart with another --runs");
+                    }
+                } else {
                     boolean resume = Files.isDirectory(Path.of(model + ".run"));
                     System.out.printf(Locale.ROOT, "bench-accuracy %s seed %d: %s%n", name, seed, resume ? "resuming" : "training");
                     long t0 = System.nanoTime();

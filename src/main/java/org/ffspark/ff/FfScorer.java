@@ -19,6 +19,7 @@ public final class FfScorer implements AutoCloseable {
     private final NormKind norm;
     private final GoodnessKind goodness;
     private final int firstScored;
+    private int lastLayer;
     private final int maxImages;
     private final NativeWeights weights;
     private final float[] x;
@@ -39,6 +40,7 @@ public final class FfScorer implements AutoCloseable {
         this.norm = cfg.norm();
         this.goodness = cfg.goodness();
         this.firstScored = cfg.scoreLayers().first();
+        this.lastLayer = model.layout().layers() - 1;
         this.maxImages = maxImages;
         this.weights = new NativeWeights(model);
         int w = cfg.maxWidth();
@@ -57,6 +59,14 @@ public final class FfScorer implements AutoCloseable {
 
     public int maxImages() {
         return maxImages;
+    }
+
+    /**
+     * Scores with layers up to {@code layer} only (the layers a greedy schedule has trained so far, and the one it
+     * is training); the configured score layers among them vote, or all of them when none of those is reached yet.
+     */
+    public void limitTo(int layer) {
+        this.lastLayer = Math.min(layer, layout.layers() - 1);
     }
 
     /** Call after the model's parameters changed. */
@@ -89,7 +99,8 @@ public final class FfScorer implements AutoCloseable {
         for (int i = 0; i < rows; i++) {
             scores[outOff + i] = 0f;
         }
-        int last = layout.layers() - 1;
+        int last = lastLayer;
+        int from = firstScored <= last ? firstScored : 0;
         for (int l = 0; l <= last; l++) {
             int in = layout.in(l);
             int n = layout.out(l);
@@ -102,7 +113,7 @@ public final class FfScorer implements AutoCloseable {
                 zN.get(0, h, 0, rows * n);
                 LayerMath.biasRelu(h, rows, n, p, layout.biasOffset(l), h, sumSq);
             }
-            if (l >= firstScored) {
+            if (l >= from) {
                 float s = goodness.scale(n);
                 for (int c = 0; c < LABELS; c++) {
                     for (int ex = 0; ex < b; ex++) {

@@ -88,6 +88,9 @@ public final class ShardTrainer implements AutoCloseable {
             }
             Rng negRng = new Rng(Rng.mix(train.seed(), NEGATIVES, phase, epoch, shardIndex, bi));
             if (scorer != null) {
+                if (greedy) {
+                    scorer.limitTo(phase);  // only the layers trained so far vote
+                }
                 scorer.parametersChanged();
                 scorer.score(images, 0, count, scores);
                 if (train.negatives() == NegativeKind.HARD_SCALED) {

@@ -45,5 +45,10 @@ class BenchAccuracyCommandTest {
         assertEquals(doc.get("meanTestAccuracy").asDouble(), doc2.get("meanTestAccuracy").asDouble());
         assertTrue(doc2.get("seeds").get(0).get("wallSeconds").isNull());
         assertTrue(!again.out().contains(": training"), again.out());
+        // A changed recipe does not reuse runs trained with the old one.
+        Files.writeString(recipe, "ff.layers = 784,16\ntrain.epochs = 2\ntrain.seed = 5\ntrain.learning-rate = 0.01\n");
+        MainTest.Run changed = MainTest.run(args);
+        assertEquals(org.ffspark.cli.Main.BAD_CONFIG, changed.code(), changed.err());
+        assertTrue(changed.err().contains("was trained with other settings"), changed.err());
     }
 }

@@ -67,4 +67,31 @@ class FfScorerTest {
             }
         }
     }
+
+    /** Limited to the first layers (greedy training so far), a net scores as the net of those layers alone. */
+    @org.junit.jupiter.api.Test
+    void limitedToTheTrainedLayersItScoresAsThoseLayersAlone() {
+        FfConfig deep = new FfConfig(List.of(784, 30, 20, 10), GoodnessKind.SUM_SQUARES, NormKind.L2, 1f, ScoreLayers.SKIP_FIRST);
+        FfModel m = FfModel.initialise(deep, 9);
+        LabeledImages d = TestData.mnistTest().head(5);
+        float[] images = new float[5 * 784];
+        for (int i = 0; i < 5; i++) {
+            d.copyPixels(i, images, i * 784);
+        }
+        for (int upTo = 0; upTo < 3; upTo++) {
+            List<Integer> sizes = List.of(784, 30, 20, 10).subList(0, upTo + 2);
+            // SKIP_FIRST once a second layer is trained; all trained layers before that.
+            FfConfig shallow = new FfConfig(sizes, GoodnessKind.SUM_SQUARES, NormKind.L2, 1f,
+                    upTo >= 1 ? ScoreLayers.SKIP_FIRST : ScoreLayers.ALL);
+            FfModel part = new FfModel(shallow, java.util.Arrays.copyOf(m.params(), new FfLayout(shallow).size()));
+            float[] limited = new float[50];
+            float[] alone = new float[50];
+            try (FfScorer s = new FfScorer(m, 5); FfScorer t = new FfScorer(part, 5)) {
+                s.limitTo(upTo);
+                s.score(images, 0, 5, limited);
+                t.score(images, 0, 5, alone);
+            }
+            org.junit.jupiter.api.Assertions.assertArrayEquals(alone, limited, "layers 0.." + upTo);
+        }
+    }
 }
