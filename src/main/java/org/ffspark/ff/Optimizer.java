@@ -50,12 +50,11 @@ public final class Optimizer {
      * between them the JIT stops vectorising the loop.
      */
     public void update(float[] params, float[] g, int from, int to, int layer, float lr) {
-        if (decoupled) {
-            updateDecoupled(params, g, from, to, layer, lr);
-            return;
-        }
         long t = steps[layer] + 1;
-        final float wd = weightDecay;
+        // L2: the decay joins the gradient; DECOUPLED (AdamW): the weight shrinks beside the step (keep = 1 otherwise,
+        // which leaves every value as it was: 1f * w == w).
+        final float wd = decoupled ? 0f : weightDecay;
+        final float keep = decoupled ? 1f - lr * weightDecay : 1f;
         if (kind == OptimizerKind.ADAM) {
             final float b1 = beta1;
             final float b2 = beta2;
@@ -72,7 +71,7 @@ public final class Optimizer {
                 float vi = b2 * v[i] + c2 * gi * gi;
                 m[i] = mi;
                 v[i] = vi;
-                params[i] -= stepSize * mi / ((float) Math.sqrt(vi) * invSqrtBc2 + eps);
+                params[i] = keep * params[i] - stepSize * mi / ((float) Math.sqrt(vi) * invSqrtBc2 + eps);
             }
         } else {
             final float mu = momentum;
@@ -81,43 +80,7 @@ public final class Optimizer {
                 float gi = g[i] + wd * params[i];
                 float vi = mu * vel[i] + gi;
                 vel[i] = vi;
-                params[i] -= lr * vi;
-            }
-        }
-    }
-
-    /**
-     * The update with decoupled weight decay (AdamW): the weight shrinks by {@code lr·λ·w} beside the optimizer's
-     * step on the plain gradient. A loop of its own, so the coupled update stays as it was.
-     */
-    private void updateDecoupled(float[] params, float[] g, int from, int to, int layer, float lr) {
-        long t = steps[layer] + 1;
-        final float shrink = 1f - lr * weightDecay;
-        if (kind == OptimizerKind.ADAM) {
-            final float b1 = beta1;
-            final float b2 = beta2;
-            final float c1 = 1f - b1;
-            final float c2 = 1f - b2;
-            final float stepSize = (float) (lr / (1 - Math.pow(b1, t)));
-            final float invSqrtBc2 = (float) (1 / Math.sqrt(1 - Math.pow(b2, t)));
-            final float eps = epsilon;
-            final float[] m = first;
-            final float[] v = second;
-            for (int i = from; i < to; i++) {
-                float gi = g[i];
-                float mi = b1 * m[i] + c1 * gi;
-                float vi = b2 * v[i] + c2 * gi * gi;
-                m[i] = mi;
-                v[i] = vi;
-                params[i] = shrink * params[i] - stepSize * mi / ((float) Math.sqrt(vi) * invSqrtBc2 + eps);
-            }
-        } else {
-            final float mu = momentum;
-            final float[] vel = first;
-            for (int i = from; i < to; i++) {
-                float vi = mu * vel[i] + g[i];
-                vel[i] = vi;
-                params[i] = shrink * params[i] - lr * vi;
+                params[i] = keep * params[i] - lr * vi;
             }
         }
     }

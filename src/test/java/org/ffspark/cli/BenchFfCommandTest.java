@@ -61,8 +61,8 @@ class BenchFfCommandTest {
         org.junit.jupiter.api.Assertions.assertFalse(files.isEmpty(), "bench/results holds result files");
         for (java.nio.file.Path f : files) {
             com.fasterxml.jackson.databind.JsonNode doc = org.ffspark.SchemaCheck.json(f);
-            String schema = doc.has("cores") ? "bench-ff.schema.json" : doc.has("optimizerState") ? "bench-train.schema.json"
-                    : "bench-saliency.schema.json";
+            String schema = doc.has("seeds") ? "bench-accuracy.schema.json" : doc.has("cores") ? "bench-ff.schema.json"
+                    : doc.has("optimizerState") ? "bench-train.schema.json" : "bench-saliency.schema.json";
             assertEquals(List.of(), org.ffspark.SchemaCheck.violations(org.ffspark.SchemaCheck.schema(schema), doc), f.toString());
         }
     }
