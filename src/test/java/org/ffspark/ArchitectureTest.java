@@ -91,4 +91,29 @@ class ArchitectureTest {
         }
         return n;
     }
+
+    /** Jobs are wiring: no class of org.ffspark.job over 150 lines; JSON is written from records, not node trees. */
+    @Test
+    void jobsAreThinAndJsonIsTyped() throws IOException {
+        Path main = TestData.projectDir().resolve("src/main/java");
+        List<String> long_ = new ArrayList<>();
+        try (Stream<Path> s = Files.list(main.resolve("org/ffspark/job"))) {
+            for (Path f : s.filter(p -> p.toString().endsWith(".java")).toList()) {
+                int lines = Files.readAllLines(f).size();
+                if (lines > 150) {
+                    long_.add(f.getFileName() + " " + lines);
+                }
+            }
+        }
+        assertEquals(List.of(), long_, "job classes over 150 lines");
+        List<String> nodeTrees = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(main)) {
+            for (Path f : s.filter(p -> p.toString().endsWith(".java")).toList()) {
+                if (Files.readString(f).contains("ObjectNode")) {
+                    nodeTrees.add(main.relativize(f).toString());
+                }
+            }
+        }
+        assertTrue(nodeTrees.size() <= 1, "ObjectNode in at most one class: " + nodeTrees);
+    }
 }
