@@ -18,6 +18,9 @@ import org.ffspark.io.Storage;
 import org.ffspark.job.TrainJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import org.ffspark.io.ModelStore;
+import org.ffspark.io.DataFetcher;
+import org.ffspark.config.ConfigException;
 
 /**
  * {@code ffspark bench-accuracy}: trains a recipe on a data set for several seeds with the Spark trainer (test
@@ -53,9 +56,9 @@ final class BenchAccuracyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        org.ffspark.config.ConfigException.require(seeds >= 1, "--seeds", seeds, "must be >= 1");
-        org.ffspark.config.ConfigException.require(partitions >= 1, "--partitions", partitions, "must be >= 1");
-        org.ffspark.io.DataFetcher.Dataset.of(dataset);
+        ConfigException.require(seeds >= 1, "--seeds", seeds, "must be >= 1");
+        ConfigException.require(partitions >= 1, "--partitions", partitions, "must be >= 1");
+        DataFetcher.Dataset.of(dataset);
         TrainFfConfig base = TrainFfConfig.load(recipe, List.of());
         String name = recipe.getFileName().toString().replaceFirst("\\.properties$", "") + "-" + dataset
                 + (partitions > 1 ? "-p" + partitions : "");
@@ -71,9 +74,9 @@ final class BenchAccuracyCommand implements Callable<Integer> {
                 Path metrics = Path.of(model, "metrics.jsonl");
                 Double wall = null;
                 if (Files.exists(metrics)) {
-                    java.util.Map<String, String> trained = org.ffspark.io.ModelStore.read(storage, model).manifest().hyperParameters();
+                    java.util.Map<String, String> trained = ModelStore.read(storage, model).manifest().hyperParameters();
                     if (!trained.equals(cfg.modelMap())) {
-                        throw new org.ffspark.config.ConfigException("--runs: " + model + " was trained with other settings than "
+                        throw new ConfigException("--runs: " + model + " was trained with other settings than "
                                 + recipe + " (seed " + seed + "); remove it, or keep results apart with another --runs");
                     }
                 } else {

@@ -92,7 +92,7 @@ final class BenchFfCommand implements Callable<Integer> {
                     TrainCommand.printProgress(rep);
                 });
                 double secs = (System.nanoTime() - t0) / 1e9;
-                Evaluation e = org.ffspark.report.Evaluation.ofFf(model, test);
+                Evaluation e = Evaluation.ofFf(model, test);
                 Gemm.init(1);
                 System.out.printf("bench-ff %s: test accuracy %.2f%% after %d epochs (%.1f s training)%n", r.layers(), 100 * e.accuracy(), epochs, secs);
                 EpochTimes times = EpochTimes.of(epochSeconds);

@@ -17,6 +17,7 @@ import org.ffspark.job.SaliencyJob;
 import org.ffspark.saliency.SaliencyMethod;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import org.ffspark.saliency.SaliencyTarget;
 
 /** {@code ffspark bench-saliency}: saliency job throughput on local[2] and its GEMM rate against a matching SGEMM. */
 @Command(name = "bench-saliency", mixinStandardHelpOptions = true,
@@ -50,7 +51,7 @@ final class BenchSaliencyCommand implements Callable<Integer> {
                 long f0 = Gemm.flopsIssued();
                 long t0 = System.nanoTime();
                 long maps = SaliencyJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()),
-                        new SaliencyJob.Options(model, data, Split.TEST, o, methods, org.ffspark.saliency.SaliencyTarget.PREDICTED, 42, limit, true));
+                        new SaliencyJob.Options(model, data, Split.TEST, o, methods, SaliencyTarget.PREDICTED, 42, limit, true));
                 double secs = (System.nanoTime() - t0) / 1e9;
                 double gflops = (Gemm.flopsIssued() - f0) / secs / 1e9;
                 double reference = 2 * FfBenchmark.referenceForwardGflops(m.layout(), 580);

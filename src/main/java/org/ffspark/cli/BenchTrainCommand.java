@@ -15,6 +15,9 @@ import org.ffspark.io.Storage;
 import org.ffspark.train.TrainBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import org.ffspark.config.OptimizerState;
+import org.ffspark.config.ConfigKeys;
+import org.ffspark.config.ConfigException;
 
 /** {@code ffspark bench-train}: single-JVM against Spark training throughput, ratios from one run. */
 @Command(name = "bench-train", mixinStandardHelpOptions = true,
@@ -52,7 +55,7 @@ final class BenchTrainCommand implements Callable<Integer> {
             description = "Spark set-ups: 'averaged' (the optimizer state travels with the parameters both ways every round) or"
                     + " 'per-worker' (each partition keeps its own; an executor whose pooled engine ran the partition's previous"
                     + " round does not fetch it) (default ${DEFAULT-VALUE}).", converter = OptimizerStateConverter.class)
-    org.ffspark.config.OptimizerState optimizerState;
+    OptimizerState optimizerState;
 
     @Option(names = "--configs", split = ";", defaultValue = "784,500,500;784,2000,2000,2000,2000", description = "Layer sizes, ';'-separated (default ${DEFAULT-VALUE}).")
     List<String> configs;
@@ -70,23 +73,23 @@ final class BenchTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        org.ffspark.config.ConfigException.require(examples >= 1, "--examples", examples, "must be >= 1");
-        org.ffspark.config.ConfigException.require(wideExamples == null || wideExamples >= 1, "--wide-examples", wideExamples, "must be >= 1");
-        org.ffspark.config.ConfigException.require(warmupEpochs >= 0, "--warmup-epochs", warmupEpochs, "must be >= 0");
-        org.ffspark.config.ConfigException.require(epochs >= 1, "--epochs", epochs, "must be >= 1");
-        org.ffspark.config.ConfigException.require(warmupRounds >= 0, "--warmup-rounds", warmupRounds, "must be >= 0");
-        org.ffspark.config.ConfigException.require(repeats >= 1, "--repeats", repeats, "must be >= 1");
+        ConfigException.require(examples >= 1, "--examples", examples, "must be >= 1");
+        ConfigException.require(wideExamples == null || wideExamples >= 1, "--wide-examples", wideExamples, "must be >= 1");
+        ConfigException.require(warmupEpochs >= 0, "--warmup-epochs", warmupEpochs, "must be >= 0");
+        ConfigException.require(epochs >= 1, "--epochs", epochs, "must be >= 1");
+        ConfigException.require(warmupRounds >= 0, "--warmup-rounds", warmupRounds, "must be >= 0");
+        ConfigException.require(repeats >= 1, "--repeats", repeats, "must be >= 1");
         for (int period : periods) {
-            org.ffspark.config.ConfigException.require(period >= 1, "--averaging-period", period, "must be >= 1");
+            ConfigException.require(period >= 1, "--averaging-period", period, "must be >= 1");
         }
-        org.ffspark.config.OptimizerState mode = optimizerState;
+        OptimizerState mode = optimizerState;
         LabeledImages all = IdxDataset.read(Storage.local(), data, Split.TRAIN).images();
         String cp = System.getProperty("java.class.path");
         List<BenchRecords.TrainResult> results = new ArrayList<>();
         for (String layers : configs) {
             boolean wide = layers.contains("2000");
             TrainFfConfig cfg = TrainFfConfig.load(null, List.of())
-                    .with(org.ffspark.config.ConfigKeys.LAYERS, layers).with(org.ffspark.config.ConfigKeys.NORM, wide ? "RMS" : "L2");
+                    .with(ConfigKeys.LAYERS, layers).with(ConfigKeys.NORM, wide ? "RMS" : "L2");
             LabeledImages set = all.head(wide ? (wideExamples != null ? wideExamples : Math.max(1000, examples / 10)) : examples);
             for (int period : periods) {
                 List<BenchRecords.TrainRepeat> reps = new ArrayList<>();
@@ -131,7 +134,7 @@ final class BenchTrainCommand implements Callable<Integer> {
     enum Mode { SINGLE, LOCAL2, ONE_EXECUTOR, TWO_EXECUTORS }
 
     private TrainBenchmark.Result measure(Mode m, TrainFfConfig cfg, LabeledImages set, int period,
-                                          org.ffspark.config.OptimizerState mode, String cp) {
+                                          OptimizerState mode, String cp) {
         if (m == Mode.SINGLE) {
             return TrainBenchmark.local(cfg, set, warmupEpochs, epochs);
         }

@@ -13,6 +13,7 @@ import org.ffspark.saliency.SaliencyMethod;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import org.ffspark.saliency.SaliencyTarget;
 
 /** {@code ffspark saliency}: saliency maps and faithfulness for every example of a split, to Parquet. */
 @Command(name = "saliency", mixinStandardHelpOptions = true,
@@ -38,7 +39,7 @@ final class SaliencyCommand implements Callable<Integer> {
     List<SaliencyMethod> methods = new ArrayList<>();
 
     @Option(names = "--target", defaultValue = "PREDICTED", description = "Labels explained: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
-    org.ffspark.saliency.SaliencyTarget target;
+    SaliencyTarget target;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the random map and of tie-breaking (default ${DEFAULT-VALUE}).")
     long seed;

@@ -1,6 +1,8 @@
 package org.ffspark.ff;
 
 import java.io.Serializable;
+import org.ffspark.config.ConfigKeys;
+import org.ffspark.config.ConfigException;
 
 /**
  * Running sums of the layer-local loss and of positive and negative goodness, per layer, over the examples
@@ -66,9 +68,9 @@ public final class LayerStats implements Serializable {
     }
 
     /** The one error of a diverged run: {@code what} says where it was seen. */
-    static org.ffspark.config.ConfigException diverged(String what) {
-        String key = org.ffspark.config.ConfigKeys.LEARNING_RATE.name();
-        return new org.ffspark.config.ConfigException(key + ": training diverged " + what + "; lower " + key + "; nothing was written");
+    static ConfigException diverged(String what) {
+        String key = ConfigKeys.LEARNING_RATE.name();
+        return new ConfigException(key + ": training diverged " + what + "; lower " + key + "; nothing was written");
     }
 
     /**

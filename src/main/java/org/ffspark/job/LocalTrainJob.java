@@ -18,6 +18,7 @@ import org.ffspark.io.Json;
 import org.ffspark.io.MetricsLines;
 import org.ffspark.io.ModelStore;
 import org.ffspark.io.Storage;
+import org.ffspark.report.Evaluation;
 
 /**
  * Single-JVM FF training: reads the training split, trains with {@link FfFit}, and writes the model directory
@@ -50,7 +51,7 @@ public final class LocalTrainJob {
             LabeledImages test = opt.testEachEpoch() ? IdxDataset.read(storage, opt.data(), Split.TEST).images() : null;
             StringBuilder metrics = new StringBuilder();
             FfFit.fit(model, cfg.train(), data, opt.threads(), r -> {
-                double acc = test == null ? Double.NaN : org.ffspark.report.Evaluation.ofFf(model, test).accuracy();
+                double acc = test == null ? Double.NaN : Evaluation.ofFf(model, test).accuracy();
                 Gemm.init(1);
                 metrics.append(Json.line(new MetricsLines.Epoch(r.phase(), r.epoch() + 1, r.epochs(), r.seconds(),
                         r.examplesPerSecond(), MetricsLines.Layer.of(r.stats()), test == null ? null : acc))).append('\n');

@@ -22,6 +22,7 @@ import org.ffspark.io.ModelManifest;
 import org.ffspark.registry.Promotion;
 import org.ffspark.saliency.SaliencyMethod;
 import org.ffspark.train.SparkFfTrainer;
+import org.ffspark.saliency.SaliencyTarget;
 
 /**
  * Scheduled retraining against a {@link ModelRegistry}: under the registry's lock, train a new version (warm
@@ -83,7 +84,7 @@ public final class RetrainJob {
             if (decision.promote()) {
                 String maps = new Path(dir, "saliency").toString();
                 SaliencyJob.run(spark, storage, new SaliencyJob.Options(model, saliencyData, Split.TEST, maps, opt.reportMethods(),
-                        org.ffspark.saliency.SaliencyTarget.PREDICTED, cfg.train().seed(), opt.reportLimit(), false));
+                        SaliencyTarget.PREDICTED, cfg.train().seed(), opt.reportLimit(), false));
                 report = new Path(dir, "report").toString();
                 ReportJob.run(spark, storage, maps, saliencyData, Split.TEST, report, false);
             }

@@ -31,6 +31,7 @@ import org.ffspark.io.ModelStore;
 import org.ffspark.io.Storage;
 import org.ffspark.train.Shards;
 import org.ffspark.train.SparkFfTrainer;
+import org.ffspark.report.Evaluation;
 
 /**
  * The distributed training job: shard the training data (IDX directory or ingest Parquet) into partitions, run
@@ -100,7 +101,7 @@ public final class TrainJob {
                 int next = report.position().round() + 1;
                 boolean epochEnd = next == report.rounds() || trainer.position(next).indexInEpoch() == 0;
                 Double testAccuracy = test != null && epochEnd
-                        ? org.ffspark.report.Evaluation.ofFf(new FfModel(cfg.ff(), s.params()), test).accuracy() : null;
+                        ? Evaluation.ofFf(new FfModel(cfg.ff(), s.params()), test).accuracy() : null;
                 boolean last = report.position().round() == report.rounds() - 1;
                 metrics.add(roundLine(report, testAccuracy), epochEnd || last);
                 if (every > 0 && ((report.position().round() + 1) % every == 0 || last)) {

@@ -17,6 +17,8 @@ import org.ffspark.ff.Gemm;
 import org.ffspark.ff.LayerStats;
 import org.ffspark.ff.ShardTrainer;
 import org.ffspark.ff.TrainState;
+import org.ffspark.ff.FfLayout;
+import org.ffspark.config.ConfigKeys;
 
 /**
  * Training throughput of the single-JVM trainer against Spark in the same run: examples/s of
@@ -62,7 +64,7 @@ public final class TrainBenchmark {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         // The benchmarked net itself (a small stand-in warms up less of the path), at most WARMUP_BYTES of state
         // shipped each way (784-2000x4: 12 rounds).
-        long stateBytes = 12L * new org.ffspark.ff.FfLayout(cfg.ff()).size();
+        long stateBytes = 12L * new FfLayout(cfg.ff()).size();
         int rounds = (int) Math.min(warmupRounds, Math.max(Math.min(warmupRounds, 10), WARMUP_BYTES / stateBytes));
         if (rounds > 0) {
             int n = Math.min(data.count(), rounds * partitions * cfg.train().batchSize());
@@ -109,7 +111,7 @@ public final class TrainBenchmark {
 
     private static List<String> withEpochs(TrainFfConfig cfg, int epochs) {
         List<String> sets = new ArrayList<>();
-        cfg.with(org.ffspark.config.ConfigKeys.EPOCHS, Integer.toString(epochs)).toMap().forEach((k, v) -> sets.add(k + "=" + v));
+        cfg.with(ConfigKeys.EPOCHS, Integer.toString(epochs)).toMap().forEach((k, v) -> sets.add(k + "=" + v));
         return sets;
     }
 
