@@ -99,6 +99,12 @@ public final class ConfigKeys {
                     + "zeros filling in (0 = none); drawn from the run seed per batch, so retries and resumes replay it.")
             .rule(v -> v >= 0 && v <= 4, "must be in [0, 4]"));
 
+    public static final Param<Float> DROPOUT = add(floatKey("train.dropout", "0",
+            "Dropout on every layer's input while training: each image pixel (the same for an example's positive and "
+                    + "negative pass) and each normalised activity is zeroed with this probability and the rest scaled by "
+                    + "1/(1 - p) (0 = none); masks drawn from the run seed per batch, so retries and resumes replay them.")
+            .rule(v -> v >= 0f && v < 0.9f, "must be in [0, 0.9)"));
+
     // ---- distributed training (Spark only; train's and retrain's flags of the same names are shorthands) ----
 
     public static final Param<Integer> AVERAGING_PERIOD = add(intKey("dist.averaging-period", "10",

@@ -77,7 +77,7 @@ public record TrainFfConfig(FfConfig ff, TrainConfig train, DistConfig dist) {
                 get(v, ConfigKeys.ADAM_BETA2), get(v, ConfigKeys.ADAM_EPSILON), get(v, ConfigKeys.SGD_MOMENTUM),
                 get(v, ConfigKeys.WEIGHT_DECAY), get(v, ConfigKeys.BATCH_SIZE), get(v, ConfigKeys.EPOCHS),
                 get(v, ConfigKeys.SCHEDULE), get(v, ConfigKeys.NEGATIVES), get(v, ConfigKeys.SEED),
-                get(v, ConfigKeys.WEIGHT_DECAY_MODE), get(v, ConfigKeys.SHIFT_PIXELS));
+                get(v, ConfigKeys.WEIGHT_DECAY_MODE), get(v, ConfigKeys.SHIFT_PIXELS), get(v, ConfigKeys.DROPOUT));
         DistConfig dist = new DistConfig(get(v, ConfigKeys.AVERAGING_PERIOD), get(v, ConfigKeys.CHECKPOINT_EVERY),
                 get(v, ConfigKeys.OPTIMIZER_STATE), get(v, ConfigKeys.BLOCK_MOMENTUM), get(v, ConfigKeys.BLOCK_LR));
         return new TrainFfConfig(ff, train, dist);
@@ -114,6 +114,7 @@ public record TrainFfConfig(FfConfig ff, TrainConfig train, DistConfig dist) {
         put(m, ConfigKeys.SEED, train.seed());
         put(m, ConfigKeys.WEIGHT_DECAY_MODE, train.weightDecayMode());
         put(m, ConfigKeys.SHIFT_PIXELS, train.shiftPixels());
+        put(m, ConfigKeys.DROPOUT, train.dropout());
         put(m, ConfigKeys.AVERAGING_PERIOD, dist.averagingPeriodBatches());
         put(m, ConfigKeys.OPTIMIZER_STATE, dist.optimizerState());
         put(m, ConfigKeys.BLOCK_MOMENTUM, dist.blockMomentum());

@@ -9,6 +9,28 @@ public final class Augment {
     private Augment() {}
 
     /**
+     * Inverted dropout: each of the first {@code length} values of {@code v} becomes 0 with probability {@code p},
+     * the others are scaled by {@code 1 / (1 - p)}.
+     */
+    public static void dropout(float[] v, int length, float p, Rng rng) {
+        final float keep = 1f / (1f - p);
+        for (int i = 0; i < length; i++) {
+            v[i] = rng.nextFloat() < p ? 0f : v[i] * keep;
+        }
+    }
+
+    /** Inverted dropout of the image pixels (the label pixels 0-9 are left alone: the engine writes the label there). */
+    public static void dropoutPixels(float[] images, int count, float p, Rng rng) {
+        final float keep = 1f / (1f - p);
+        for (int i = 0; i < count; i++) {
+            int o = i * LabeledImages.PIXELS;
+            for (int j = 10; j < LabeledImages.PIXELS; j++) {
+                images[o + j] = rng.nextFloat() < p ? 0f : images[o + j] * keep;
+            }
+        }
+    }
+
+    /**
      * Shifts each of the {@code count} 28x28 images in {@code images} by its own offset {@code (dx, dy)}, each drawn
      * uniformly from {@code [-k, k]}; pixels shifted in from outside are 0 (the background). The label pixels are
      * overwritten later by the engine, so they need no care here.

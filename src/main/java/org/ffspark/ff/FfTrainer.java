@@ -64,6 +64,9 @@ public final class FfTrainer implements AutoCloseable {
      */
     private final float[] grad;
     private final ExecutorService pool;
+    /** Dropout probability of the deeper layers' inputs (the image's is applied by the caller), and its masks' seed. */
+    private final float dropout;
+    private long dropoutSeed;
 
     /**
      * @param threads 1 or 2 threads of execution (the result does not depend on it)
@@ -73,6 +76,7 @@ public final class FfTrainer implements AutoCloseable {
         this.layout = model.layout();
         this.maxBatch = maxBatch;
         this.optimizer = new Optimizer(train, layout);
+        this.dropout = train.dropout();
         this.weights = new NativeWeights(model);
         int layers = layout.layers();
         this.inputs = new NativeFloats[layers];
@@ -116,6 +120,14 @@ public final class FfTrainer implements AutoCloseable {
         parallel(() -> halves[0].gradientAndUpdate(count, firstLayer, lastLayer, lr, true),
                  () -> halves[1].gradientAndUpdate(count, firstLayer, lastLayer, lr, true));
         optimizer.countStep(firstLayer, lastLayer);
+    }
+
+    /**
+     * The seed of the next steps' dropout masks on the deeper layers' inputs (row r of layer l in the chunk starting
+     * at row f draws from {@code mix(seed, l, f)}, so the masks do not depend on the thread count).
+     */
+    public void dropoutSeed(long seed) {
+        this.dropoutSeed = seed;
     }
 
     /** Call after the model's parameter buffer was replaced from outside (e.g. averaged parameters). */
@@ -349,6 +361,9 @@ public final class FfTrainer implements AutoCloseable {
                 }
                 if (l < lastLayer) {
                     LayerMath.normalise(h, rows, n, sumSq, norm, u);
+                    if (dropout > 0f) {
+                        Augment.dropout(u, rows * n, dropout, new Rng(Rng.mix(dropoutSeed, l + 1, first)));
+                    }
                     inputs[l + 1].put(2L * first * n, u, 0, rows * n);
                 }
                 if (l >= firstLayer) {

@@ -16,6 +16,7 @@ public final class ShardTrainer implements AutoCloseable {
     static final long SHUFFLE = 1;
     static final long NEGATIVES = 2;
     static final long SHIFTS = 3;
+    static final long DROPOUT = 4;
 
     private final TrainConfig train;
     private final LabeledImages shard;
@@ -100,6 +101,11 @@ public final class ShardTrainer implements AutoCloseable {
                 }
             } else {
                 NegativeSampler.random(pos, count, negRng, neg);
+            }
+            if (train.dropout() > 0f) {
+                long seed = Rng.mix(train.seed(), DROPOUT, phase, epoch, shardIndex, bi);
+                Augment.dropoutPixels(images, count, train.dropout(), new Rng(Rng.mix(seed, 0)));
+                trainer.dropoutSeed(seed);
             }
             float lr = train.learningRateAt(epoch, bi, batches);
             trainer.step(images, count, pos, neg, first, last, lr, stats);

@@ -88,4 +88,28 @@ class AugmentAndNegativesTest {
         long distinct = Arrays.stream(a).distinct().count();
         assertTrue(distinct >= 9, "still a distribution over the wrong labels, not an argmax: " + distinct);
     }
+
+    @Test
+    void dropoutZeroesAboutPAndScalesTheRest() {
+        float[] v = new float[100_000];
+        Arrays.fill(v, 2f);
+        Augment.dropout(v, v.length, 0.25f, new Rng(1));
+        int zeros = 0;
+        for (float x : v) {
+            if (x == 0f) {
+                zeros++;
+            } else {
+                assertEquals(2f / 0.75f, x, 1e-6);
+            }
+        }
+        assertEquals(0.25, zeros / (double) v.length, 0.01);
+        float[] images = new float[3 * LabeledImages.PIXELS];
+        Arrays.fill(images, 1f);
+        Augment.dropoutPixels(images, 3, 0.5f, new Rng(2));
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 10; j++) {
+                assertEquals(1f, images[i * LabeledImages.PIXELS + j], "label pixels untouched");
+            }
+        }
+    }
 }

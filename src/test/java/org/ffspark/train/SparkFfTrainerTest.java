@@ -31,6 +31,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SparkFfTrainerTest {
+    /** Shift augmentation, dropout and scale-free hard negatives together. */
+    static final TrainFfConfig AUGMENTED = TrainFfConfig.load(null, List.of("ff.layers=784,32,24", "train.epochs=2",
+            "train.batch-size=50", "train.shift-pixels=2", "train.negatives=HARD_SCALED", "train.dropout=0.1"));
+
     static final TrainFfConfig CFG = TrainFfConfig.load(null, List.of("ff.layers=784,32,24", "train.epochs=2", "train.batch-size=50"));
 
     static float[] spark(SparkSession spark, LabeledImages data, int partitions, int period, int failRound) {
@@ -69,9 +73,8 @@ class SparkFfTrainerTest {
     }
 
     @Test
-    void shiftAugmentationAndScaledHardNegativesReplayExactlyAfterARetryAndMatchTheSingleJvm() {
-        TrainFfConfig aug = TrainFfConfig.load(null, List.of("ff.layers=784,32,24", "train.epochs=2", "train.batch-size=50",
-                "train.shift-pixels=2", "train.negatives=HARD_SCALED"));
+    void shiftsDropoutAndScaledHardNegativesReplayExactlyAfterARetryAndMatchTheSingleJvm() {
+        TrainFfConfig aug = AUGMENTED;
         LabeledImages data = TestData.mnistTrain().head(600);
         TrainState a = run(aug, SparkTests.session(), data, 2, TestData.dist(3, 0, -1), (r, st) -> { });
         TrainState retried = run(aug, SparkTests.session(), data, 2, TestData.dist(3, 0, 2), (r, st) -> { });
@@ -219,6 +222,35 @@ class SparkFfTrainerTest {
             assertEquals(List.of(), SchemaCheck.violations(SchemaCheck.schema("train-rounds.schema.json"), new ObjectMapper().readTree(l)));
         }
         assertEquals(List.of(), SchemaCheck.violations(SchemaCheck.schema("run.schema.json"), SchemaCheck.json(Path.of(cut, "run.json"))));
+    }
+
+    @Test
+    void shiftsAndDropoutResumeExactlyFromACheckpoint(@TempDir Path tmp) throws Exception {
+        Path data = TestData.writeMnistSlice(tmp.resolve("idx"), 400, 10);
+        SparkSession spark = SparkTests.session();
+        Storage st = Storage.local();
+        TrainFfConfig cfg = AUGMENTED.withDist(TestData.dist(2, 1, -1).config());
+        String full = tmp.resolve("full").toString();
+        String cut = tmp.resolve("cut").toString();
+        for (String model : List.of(full, cut)) {
+            TrainJob.run(spark, st, cfg, new TrainJob.Options(data.toString(), model, null, 2, false, false, null, false, false),
+                    (r, s) -> { }, w -> { });
+        }
+        Path ck = Path.of(cut + ".run", "checkpoints");
+        List<String> rounds;
+        try (Stream<Path> s = Files.list(ck)) {
+            rounds = s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        assertTrue(rounds.size() >= 4, rounds.toString());
+        for (String r : rounds) {
+            if (r.compareTo("round-00000001") > 0) {
+                deleteTree(ck.resolve(r));
+            }
+        }
+        deleteTree(Path.of(cut));
+        TrainJob.run(spark, st, cfg, new TrainJob.Options(data.toString(), cut, null, 2, true, false, null, false, false),
+                (r, s) -> { }, w -> { });
+        assertArrayEquals(ModelStore.read(st, full).model().params(), ModelStore.read(st, cut).model().params());
     }
 
     @Test
