@@ -14,6 +14,7 @@ import org.ffspark.config.TrainFfConfig;
 import org.ffspark.io.BuildInfo;
 import org.ffspark.io.Json;
 import org.ffspark.io.MetricsLines;
+import org.ffspark.io.RunSettings;
 import org.ffspark.io.Storage;
 import org.ffspark.job.TrainJob;
 import picocli.CommandLine.Command;
@@ -75,7 +76,8 @@ final class BenchAccuracyCommand implements Callable<Integer> {
                 Double wall = null;
                 if (Files.exists(metrics)) {
                     java.util.Map<String, String> trained = ModelStore.read(storage, model).manifest().hyperParameters();
-                    if (!trained.equals(cfg.modelMap())) {
+                    // Keys added since that run was trained count at their defaults, as on a resume.
+                    if (!RunSettings.currentNames(trained, cfg.modelMap().keySet()).equals(new java.util.TreeMap<>(cfg.modelMap()))) {
                         throw new ConfigException("--runs: " + model + " was trained with other settings than "
                                 + recipe + " (seed " + seed + "); remove it, or keep results apart with another --runs");
                     }

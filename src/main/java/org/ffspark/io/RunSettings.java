@@ -67,7 +67,7 @@ public final class RunSettings {
      * with the declared default for a key it does not record: keys are added with defaults that keep earlier runs
      * unchanged.
      */
-    static Map<String, String> currentNames(Map<String, String> recorded, Set<String> now) {
+    public static Map<String, String> currentNames(Map<String, String> recorded, Set<String> now) {
         Map<String, String> m = new TreeMap<>();
         recorded.forEach((k, v) -> {
             Param<?> p = ConfigKeys.byNameOrFormer(k);

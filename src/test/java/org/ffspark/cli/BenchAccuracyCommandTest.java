@@ -45,6 +45,12 @@ class BenchAccuracyCommandTest {
         assertEquals(doc.get("meanTestAccuracy").asDouble(), doc2.get("meanTestAccuracy").asDouble());
         assertTrue(doc2.get("seeds").get(0).get("wallSeconds").isNull());
         assertTrue(!again.out().contains(": training"), again.out());
+        // A run recorded before a key existed is reused: the missing key counts at its default.
+        Path manifest = tmp.resolve("runs/tiny-mnist/seed-5/manifest.json");
+        String m = Files.readString(manifest);
+        Files.writeString(manifest, m.replaceFirst(",\\s*\"train\\.dropout\" : \"0\\.0\"", ""));
+        org.junit.jupiter.api.Assertions.assertNotEquals(m, Files.readString(manifest), "the key was removed");
+        assertEquals(0, MainTest.run(args).code());
         // A changed recipe does not reuse runs trained with the old one.
         Files.writeString(recipe, "ff.layers = 784,16\ntrain.epochs = 2\ntrain.seed = 5\ntrain.learning-rate = 0.01\n");
         MainTest.Run changed = MainTest.run(args);
