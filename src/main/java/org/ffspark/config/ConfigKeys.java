@@ -43,6 +43,12 @@ public final class ConfigKeys {
     public static final Param<ScoreLayers> SCORE_LAYERS = add(enumKey("ff.score-layers", ScoreLayers.class, ScoreLayers.ALL,
             "Layers whose goodness is summed into a label's score: ALL, or SKIP_FIRST (needs >= 2 hidden layers)."));
 
+    public static final Param<ReadoutKind> READOUT = add(enumKey("ff.readout", ReadoutKind.class, ReadoutKind.NONE,
+            "Prediction rule: NONE (the label of highest goodness, one pass per label) or SOFTMAX (one pass with the "
+                    + "neutral label 0.1 in every label pixel, then a linear softmax layer on the normalised activities of "
+                    + "the ff.score-layers layers, trained with cross-entropy beside the FF layers, its gradient stopped "
+                    + "at them)."));
+
     // ---- learning ----
 
     public static final Param<OptimizerKind> OPTIMIZER = add(enumKey("train.optimizer", OptimizerKind.class, OptimizerKind.ADAM,
@@ -104,6 +110,17 @@ public final class ConfigKeys {
                     + "negative pass) and each normalised activity is zeroed with this probability and the rest scaled by "
                     + "1/(1 - p) (0 = none); masks drawn from the run seed per batch, so retries and resumes replay them.")
             .rule(v -> v >= 0f && v < 0.9f, "must be in [0, 0.9)"));
+
+    public static final Param<Float> PEER_NORM = add(floatKey("train.peer-norm", "0",
+            "Peer normalisation strength lambda (0 = none; Hinton's Matlab and loeweX use 0.03): each trained layer adds "
+                    + "lambda/(1-m) * sum_j (r_j - mean(r))^2 to its loss, r_j being a running mean (momentum m = 0.9) of "
+                    + "unit j's activity on positive data, which pulls every unit's mean activity toward the layer's.")
+            .rule(v -> v >= 0f && Float.isFinite(v), "must be a finite number >= 0"));
+
+    public static final Param<Float> READOUT_LR_SCALE = add(floatKey("train.readout-lr-scale", "1",
+            "The softmax readout's learning rate as a multiple of train.learning-rate (same schedule; used with "
+                    + "ff.readout = SOFTMAX).")
+            .rule(v -> v > 0f && Float.isFinite(v), "must be a finite number > 0"));
 
     // ---- distributed training (Spark only; train's and retrain's flags of the same names are shorthands) ----
 

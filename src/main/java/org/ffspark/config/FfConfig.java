@@ -6,10 +6,10 @@ import java.util.List;
 
 /**
  * The architecture of an FF network and everything inference depends on: layer sizes (input first), goodness,
- * normalisation, threshold and the layers that are scored. Recorded in every model manifest.
+ * normalisation, threshold, the layers that are scored (or read out) and the prediction rule. Recorded in every model manifest.
  */
 public record FfConfig(List<Integer> layerSizes, GoodnessKind goodness, NormKind norm, float threshold,
-                       ScoreLayers scoreLayers) implements java.io.Serializable {
+                       ScoreLayers scoreLayers, ReadoutKind readout) implements java.io.Serializable {
     public static final int INPUT_SIZE = 784;
 
     public FfConfig {
@@ -18,6 +18,11 @@ public record FfConfig(List<Integer> layerSizes, GoodnessKind goodness, NormKind
         ConfigKeys.THRESHOLD.check(threshold);
         require(scoreLayers != ScoreLayers.SKIP_FIRST || layerSizes.size() >= 3, ConfigKeys.SCORE_LAYERS.name(), scoreLayers,
                 "SKIP_FIRST needs at least two hidden layers");
+    }
+
+    /** The network without a readout (the goodness prediction rule). */
+    public FfConfig(List<Integer> layerSizes, GoodnessKind goodness, NormKind norm, float threshold, ScoreLayers scoreLayers) {
+        this(layerSizes, goodness, norm, threshold, scoreLayers, ReadoutKind.NONE);
     }
 
     /** Number of hidden (trained) layers. */

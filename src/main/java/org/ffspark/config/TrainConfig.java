@@ -9,7 +9,7 @@ import static org.ffspark.config.ConfigException.require;
 public record TrainConfig(OptimizerKind optimizer, float learningRate, LrSchedule lrSchedule, float lrWarmupEpochs, float beta1,
                           float beta2, float epsilon, float momentum, float weightDecay, int batchSize, int epochs,
                           Schedule schedule, NegativeKind negatives, long seed, WeightDecayMode weightDecayMode,
-                          int shiftPixels, float dropout) implements java.io.Serializable {
+                          int shiftPixels, float dropout, float peerNorm, float readoutLrScale) implements java.io.Serializable {
     public TrainConfig {
         ConfigKeys.LEARNING_RATE.check(learningRate);
         require(lrWarmupEpochs >= 0 && lrWarmupEpochs <= epochs, ConfigKeys.LR_WARMUP_EPOCHS.name(), lrWarmupEpochs,
@@ -23,6 +23,8 @@ public record TrainConfig(OptimizerKind optimizer, float learningRate, LrSchedul
         ConfigKeys.EPOCHS.check(epochs);
         ConfigKeys.SHIFT_PIXELS.check(shiftPixels);
         ConfigKeys.DROPOUT.check(dropout);
+        ConfigKeys.PEER_NORM.check(peerNorm);
+        ConfigKeys.READOUT_LR_SCALE.check(readoutLrScale);
     }
 
     /**

@@ -71,13 +71,14 @@ public record TrainFfConfig(FfConfig ff, TrainConfig train, DistConfig dist) {
 
     private static TrainFfConfig fromMap(Map<String, String> v) {
         FfConfig ff = new FfConfig(get(v, ConfigKeys.LAYERS), get(v, ConfigKeys.GOODNESS), get(v, ConfigKeys.NORM),
-                get(v, ConfigKeys.THRESHOLD), get(v, ConfigKeys.SCORE_LAYERS));
+                get(v, ConfigKeys.THRESHOLD), get(v, ConfigKeys.SCORE_LAYERS), get(v, ConfigKeys.READOUT));
         TrainConfig train = new TrainConfig(get(v, ConfigKeys.OPTIMIZER), get(v, ConfigKeys.LEARNING_RATE),
                 get(v, ConfigKeys.LR_SCHEDULE), get(v, ConfigKeys.LR_WARMUP_EPOCHS), get(v, ConfigKeys.ADAM_BETA1),
                 get(v, ConfigKeys.ADAM_BETA2), get(v, ConfigKeys.ADAM_EPSILON), get(v, ConfigKeys.SGD_MOMENTUM),
                 get(v, ConfigKeys.WEIGHT_DECAY), get(v, ConfigKeys.BATCH_SIZE), get(v, ConfigKeys.EPOCHS),
                 get(v, ConfigKeys.SCHEDULE), get(v, ConfigKeys.NEGATIVES), get(v, ConfigKeys.SEED),
-                get(v, ConfigKeys.WEIGHT_DECAY_MODE), get(v, ConfigKeys.SHIFT_PIXELS), get(v, ConfigKeys.DROPOUT));
+                get(v, ConfigKeys.WEIGHT_DECAY_MODE), get(v, ConfigKeys.SHIFT_PIXELS), get(v, ConfigKeys.DROPOUT),
+                get(v, ConfigKeys.PEER_NORM), get(v, ConfigKeys.READOUT_LR_SCALE));
         DistConfig dist = new DistConfig(get(v, ConfigKeys.AVERAGING_PERIOD), get(v, ConfigKeys.CHECKPOINT_EVERY),
                 get(v, ConfigKeys.OPTIMIZER_STATE), get(v, ConfigKeys.BLOCK_MOMENTUM), get(v, ConfigKeys.BLOCK_LR));
         return new TrainFfConfig(ff, train, dist);
@@ -98,6 +99,7 @@ public record TrainFfConfig(FfConfig ff, TrainConfig train, DistConfig dist) {
         put(m, ConfigKeys.NORM, ff.norm());
         put(m, ConfigKeys.THRESHOLD, ff.threshold());
         put(m, ConfigKeys.SCORE_LAYERS, ff.scoreLayers());
+        put(m, ConfigKeys.READOUT, ff.readout());
         put(m, ConfigKeys.OPTIMIZER, train.optimizer());
         put(m, ConfigKeys.LEARNING_RATE, train.learningRate());
         put(m, ConfigKeys.LR_SCHEDULE, train.lrSchedule());
@@ -115,6 +117,8 @@ public record TrainFfConfig(FfConfig ff, TrainConfig train, DistConfig dist) {
         put(m, ConfigKeys.WEIGHT_DECAY_MODE, train.weightDecayMode());
         put(m, ConfigKeys.SHIFT_PIXELS, train.shiftPixels());
         put(m, ConfigKeys.DROPOUT, train.dropout());
+        put(m, ConfigKeys.PEER_NORM, train.peerNorm());
+        put(m, ConfigKeys.READOUT_LR_SCALE, train.readoutLrScale());
         put(m, ConfigKeys.AVERAGING_PERIOD, dist.averagingPeriodBatches());
         put(m, ConfigKeys.OPTIMIZER_STATE, dist.optimizerState());
         put(m, ConfigKeys.BLOCK_MOMENTUM, dist.blockMomentum());

@@ -54,6 +54,6 @@ public final class FfFit {
     static TrainConfig withBatch(TrainConfig t, int batch) {
         return new TrainConfig(t.optimizer(), t.learningRate(), t.lrSchedule(), t.lrWarmupEpochs(), t.beta1(), t.beta2(), t.epsilon(),
                 t.momentum(), t.weightDecay(), batch, t.epochs(), t.schedule(), t.negatives(), t.seed(), t.weightDecayMode(),
-                t.shiftPixels(), t.dropout());
+                t.shiftPixels(), t.dropout(), t.peerNorm(), t.readoutLrScale());
     }
 }

@@ -6,7 +6,8 @@ import org.ffspark.config.NormKind;
 
 /**
  * FF inference: for every image and every candidate label c, the FF score
- * {@code S(x, c) = Σ_{l ∈ L} G_l(x ⊕ c)} (PAPER.md section 1, "Prediction"); the prediction is the argmax.
+ * {@code S(x, c) = Σ_{l ∈ L} G_l(x ⊕ c)} (PAPER.md section 1, "Prediction"), or for a model with a softmax readout
+ * the readout's logit of c (one pass with the neutral label, {@link NeutralForward}); the prediction is the argmax.
  * The first layer runs one GEMM per image batch and adds the label's weight row per candidate, so the ten
  * candidates cost one first-layer pass instead of ten. Buffers are sized for {@code maxImages}; single-threaded.
  */
@@ -32,6 +33,8 @@ public final class FfScorer implements AutoCloseable {
     private final NativeFloats xN;
     private final NativeFloats uN;
     private final NativeFloats zN;
+    /** The readout's pass, or null when the model predicts by goodness. */
+    private final NeutralForward neutral;
 
     public FfScorer(FfModel model, int maxImages) {
         FfConfig cfg = model.config();
@@ -55,6 +58,7 @@ public final class FfScorer implements AutoCloseable {
         xN = new NativeFloats((long) maxImages * D);
         uN = new NativeFloats((long) rows * w);
         zN = new NativeFloats((long) rows * w);
+        neutral = layout.hasReadout() ? new NeutralForward(model, maxImages) : null;
     }
 
     public int maxImages() {
@@ -75,7 +79,8 @@ public final class FfScorer implements AutoCloseable {
     }
 
     /**
-     * Writes {@code scores[ex * 10 + c] = S(image ex, c)} for {@code count} images taken from
+     * Writes each image's ten label scores under the model's prediction rule, {@code scores[ex * 10 + c]}: the FF
+     * score {@code S(image ex, c)} (goodness), or label c's logit of the softmax readout, for {@code count} images taken from
      * {@code images [count, 784]} starting at image {@code first}; processes them in chunks of
      * {@link #maxImages()}.
      */
@@ -87,6 +92,11 @@ public final class FfScorer implements AutoCloseable {
     }
 
     private void scoreChunk(float[] images, int first, int b, float[] scores, int outOff) {
+        if (neutral != null) {
+            float[] logits = neutral.run(weights, images, first, b, 0f, 0L);
+            System.arraycopy(logits, 0, scores, outOff, b * LABELS);
+            return;
+        }
         final int rows = LABELS * b;
         final float[] p = model.params();
         LayerMath.loadImages(images, first, b, x, inv0, norm);
@@ -142,6 +152,9 @@ public final class FfScorer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (neutral != null) {
+            neutral.close();
+        }
         weights.close();
         xN.close();
         uN.close();

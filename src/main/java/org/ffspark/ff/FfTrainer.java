@@ -67,6 +67,16 @@ public final class FfTrainer implements AutoCloseable {
     /** Dropout probability of the deeper layers' inputs (the image's is applied by the caller), and its masks' seed. */
     private final float dropout;
     private long dropoutSeed;
+    /** Peer normalisation's lambda (0 = off), and per trained layer the step's new running means and their gradient. */
+    private final float peer;
+    private final float[][] runningNew;
+    private final float[][] peerGrad;
+    /** The softmax readout's passes (one per chunk) and their weight gradients; null without a readout. */
+    private final NeutralForward[] neutral;
+    private final NativeFloats[] readoutGradN;
+    private final float[] readoutLogits;
+    /** Momentum of peer normalisation's running means (Hinton's Matlab, loeweX). */
+    public static final float PEER_MOMENTUM = 0.9f;
 
     /**
      * @param threads 1 or 2 threads of execution (the result does not depend on it)
@@ -77,6 +87,29 @@ public final class FfTrainer implements AutoCloseable {
         this.maxBatch = maxBatch;
         this.optimizer = new Optimizer(train, layout);
         this.dropout = train.dropout();
+        this.peer = train.peerNorm();
+        this.runningNew = new float[layout.layers()][];
+        this.peerGrad = new float[layout.layers()][];
+        if (peer > 0f) {
+            for (int l = 0; l < layout.layers(); l++) {
+                runningNew[l] = new float[layout.out(l)];
+                peerGrad[l] = new float[layout.out(l)];
+            }
+        }
+        if (layout.hasReadout()) {
+            int perChunkRows = (maxBatch + CHUNKS - 1) / CHUNKS;
+            neutral = new NeutralForward[CHUNKS];
+            readoutGradN = new NativeFloats[CHUNKS];
+            for (int i = 0; i < CHUNKS; i++) {
+                neutral[i] = new NeutralForward(model, perChunkRows);
+                readoutGradN[i] = new NativeFloats((long) layout.readoutFeatures() * FfLayout.READOUT_CLASSES);
+            }
+            readoutLogits = new float[maxBatch * FfLayout.READOUT_CLASSES];
+        } else {
+            neutral = null;
+            readoutGradN = null;
+            readoutLogits = null;
+        }
         this.weights = new NativeWeights(model);
         int layers = layout.layers();
         this.inputs = new NativeFloats[layers];
@@ -120,6 +153,80 @@ public final class FfTrainer implements AutoCloseable {
         parallel(() -> halves[0].gradientAndUpdate(count, firstLayer, lastLayer, lr, true),
                  () -> halves[1].gradientAndUpdate(count, firstLayer, lastLayer, lr, true));
         optimizer.countStep(firstLayer, lastLayer);
+        if (peer > 0f) {
+            float[] state = optimizer.firstMoment();
+            for (int l = firstLayer; l <= lastLayer; l++) {
+                System.arraycopy(runningNew[l], 0, state, optimizer.runningMeanOffset(layout, l), layout.out(l));
+            }
+        }
+    }
+
+    /**
+     * One learning step of the softmax readout on a batch: the images {@code [count, 784]} run once with the neutral
+     * label, the readout's cross-entropy against {@code labels} is averaged over the batch and its weights take one
+     * optimizer update at learning rate {@code lr} (the FF layers are not changed). Returns the logits computed
+     * before the update ({@code [count, 10]}, a buffer of this trainer), e.g. for hard negatives, and adds the summed
+     * cross-entropy to {@code loss[0]} when given. Dropout as in {@link #step}, with its own masks.
+     */
+    public float[] readoutStep(float[] images, int count, int[] labels, float lr, double[] loss) {
+        float[] g = readoutGradient(images, count, labels, loss);
+        int from = layout.readoutStart();
+        int to = layout.size();
+        int l = layout.layers();
+        optimizer.update(model.params(), g, from, to, l, lr);
+        weights.sync(from, to);
+        optimizer.countStep(l, l);
+        return readoutLogits;
+    }
+
+    /**
+     * The readout's cross-entropy gradient for a batch in parameter layout (only the readout's entries are meaningful;
+     * the buffer of {@link #computeGradients}); fills the logits that {@link #readoutStep} returns.
+     */
+    float[] readoutGradient(float[] images, int count, int[] labels, double[] loss) {
+        if (neutral == null) {
+            throw new IllegalStateException("the model has no softmax readout (ff.readout = NONE)");
+        }
+        if (count < 1 || count > maxBatch) {
+            throw new IllegalArgumentException("batch of " + count + " examples; this trainer holds 1.." + maxBatch);
+        }
+        int half = (count + 1) / 2;
+        double[] ce = new double[CHUNKS];
+        int[] firsts = {0, half};
+        int[] sizes = {half, count - half};
+        Runnable[] parts = new Runnable[CHUNKS];
+        for (int i = 0; i < CHUNKS; i++) {
+            final int k = i;
+            parts[i] = () -> {
+                float[] lg = neutral[k].run(weights, images, firsts[k], sizes[k], dropout, dropoutSeed);
+                System.arraycopy(lg, 0, readoutLogits, firsts[k] * FfLayout.READOUT_CLASSES, sizes[k] * FfLayout.READOUT_CLASSES);
+                ce[k] = neutral[k].gradient(labels, firsts[k], count, readoutGradN[k]);
+            };
+        }
+        parallel(parts[0], parts[1]);
+        int from = layout.readoutStart();
+        int weightsEnd = layout.readoutBiasOffset();
+        int len = weightsEnd - from;
+        readoutGradN[0].get(0, grad, from, len);
+        if (neutral[1].rows() > 0) {
+            float[] tmp = new float[Math.min(len, BLOCK)];
+            for (int s = 0; s < len; s += BLOCK) {
+                int e = Math.min(len, s + BLOCK);
+                readoutGradN[1].get(s, tmp, 0, e - s);
+                for (int i = s; i < e; i++) {
+                    grad[from + i] += tmp[i - s];
+                }
+            }
+        }
+        float[] b0 = neutral[0].biasGradient();
+        float[] b1 = neutral[1].biasGradient();
+        for (int c = 0; c < FfLayout.READOUT_CLASSES; c++) {
+            grad[weightsEnd + c] = b0[c] + (neutral[1].rows() > 0 ? b1[c] : 0f);
+        }
+        if (loss != null) {
+            loss[0] += ce[0] + ce[1];
+        }
+        return grad;
     }
 
     /**
@@ -159,9 +266,49 @@ public final class FfTrainer implements AutoCloseable {
         int half = (count + 1) / 2;
         Chunk a = chunks[0];
         Chunk b = chunks[1];
-        parallel(() -> a.run(images, 0, half, count, pos, neg, firstLayer, lastLayer),
-                 () -> b.run(images, half, count - half, count, pos, neg, firstLayer, lastLayer));
+        a.begin(images, 0, half, count, pos, neg, firstLayer, lastLayer);
+        b.begin(images, half, count - half, count, pos, neg, firstLayer, lastLayer);
+        if (peer == 0f) {
+            parallel(a::runAll, b::runAll);
+        } else {
+            // Peer normalisation needs the whole batch's mean activity of a layer before that layer's gradient:
+            // the chunks meet once per layer.
+            parallel(() -> a.activate(0), () -> b.activate(0));
+            for (int l = 0; l <= lastLayer; l++) {
+                if (l >= firstLayer) {
+                    peerGradient(l, count);
+                }
+                final int k = l;
+                parallel(() -> a.finishThenActivate(k), () -> b.finishThenActivate(k));
+            }
+        }
         stats.mergeInPlace(a.stats).mergeInPlace(b.stats);
+    }
+
+    /**
+     * Peer normalisation of layer {@code l} for this batch: the running means {@code r = m·r + (1−m)·a} (a: the
+     * batch's mean activity of each unit over positive rows) into {@link #runningNew}, and the penalty
+     * {@code λ/(1−m)·Σ_j (r_j − r̄)²}'s gradient with respect to each positive row's activity,
+     * {@code 2λ(r_j − r̄)/B}, into {@link #peerGrad} (Σ_k (r_k − r̄) = 0 removes the mean's own derivative).
+     */
+    private void peerGradient(int l, int count) {
+        int n = layout.out(l);
+        float[] state = optimizer.firstMoment();
+        int off = optimizer.runningMeanOffset(layout, l);
+        float[] ca = chunks[0].colSum[l];
+        float[] cb = chunks[1].colSum[l];
+        float[] r = runningNew[l];
+        double mean = 0;
+        for (int j = 0; j < n; j++) {
+            double a = ((double) ca[j] + cb[j]) / count;
+            r[j] = (float) (PEER_MOMENTUM * state[off + j] + (1 - PEER_MOMENTUM) * a);
+            mean += r[j];
+        }
+        mean /= n;
+        float[] g = peerGrad[l];
+        for (int j = 0; j < n; j++) {
+            g[j] = (float) (2.0 * peer * (r[j] - mean) / count);
+        }
     }
 
     private void parallel(Runnable first, Runnable second) {
@@ -211,6 +358,12 @@ public final class FfTrainer implements AutoCloseable {
         }
         for (Chunk c : chunks) {
             c.close();
+        }
+        if (neutral != null) {
+            for (int i = 0; i < CHUNKS; i++) {
+                neutral[i].close();
+                readoutGradN[i].close();
+            }
         }
     }
 
@@ -299,6 +452,17 @@ public final class FfTrainer implements AutoCloseable {
         private final float[] sumSq;    // [2b]
         private final float[] coef;     // [2b]
         private final NativeFloats zN;
+        /** Per layer: column sums of this chunk's positive rows' activities (peer normalisation only). */
+        final float[][] colSum;
+        // The batch of the current step (set by begin).
+        private float[] images;
+        private int first;
+        private int b;
+        private int batch;
+        private int[] pos;
+        private int[] neg;
+        private int firstLayer;
+        private int lastLayer;
 
         Chunk(int maxRows) {
             FfConfig cfg = model.config();
@@ -323,52 +487,104 @@ public final class FfTrainer implements AutoCloseable {
             sumSq = new float[2 * maxRows];
             coef = new float[2 * maxRows];
             zN = new NativeFloats(2L * maxRows * w);
+            colSum = new float[layout.layers()][];
+            for (int l = 0; l < layout.layers(); l++) {
+                colSum[l] = new float[layout.out(l)];
+            }
         }
 
         /**
-         * Forward pass of examples {@code [first, first+b)} of the batch; writes their rows of {@link #inputs} and
-         * {@link #deltas} (at row {@code first}, or {@code 2·first} for two-row-per-example layers) and this chunk's
-         * bias and label-row gradients, normalised by the whole batch size {@code batch}.
+         * Sets up the forward pass of examples {@code [first, first+b)} of the batch; the stages below then write their
+         * rows of {@link #inputs} and {@link #deltas} (at row {@code first}, or {@code 2·first} for two-row-per-example
+         * layers) and this chunk's bias and label-row gradients, normalised by the whole batch size {@code batch}.
          */
-        void run(float[] images, int first, int b, int batch, int[] pos, int[] neg, int firstLayer, int lastLayer) {
+        void begin(float[] images, int first, int b, int batch, int[] pos, int[] neg, int firstLayer, int lastLayer) {
+            this.images = images;
+            this.first = first;
+            this.b = b;
+            this.batch = batch;
+            this.pos = pos;
+            this.neg = neg;
+            this.firstLayer = firstLayer;
+            this.lastLayer = lastLayer;
             stats.clear();
             java.util.Arrays.fill(labelGrad, 0f);
             for (float[] g : biasGrad) {
                 java.util.Arrays.fill(g, 0f);
             }
+        }
+
+        /** The whole forward pass (no meeting point between the chunks). */
+        void runAll() {
+            for (int l = 0; l <= lastLayer; l++) {
+                activate(l);
+                finish(l);
+            }
+        }
+
+        /** {@link #finish} of layer l, then {@link #activate} of the next (the work between two meeting points). */
+        void finishThenActivate(int l) {
+            finish(l);
+            if (l < lastLayer) {
+                activate(l + 1);
+            }
+        }
+
+        /** Layer l's activities into {@link #h} and their row sums of squares (and, with peer normalisation, column sums). */
+        void activate(int l) {
             if (b == 0) {
+                if (peer > 0f) {
+                    java.util.Arrays.fill(colSum[l], 0f);
+                }
                 return;
             }
             final int rows = 2 * b;
             final float[] p = model.params();
-            LayerMath.loadImages(images, first, b, x, inv0, norm);
-            inputs[0].put((long) first * D, x, 0, b * D);
-            for (int r = 0; r < b; r++) {
-                rowLabels[r] = pos[first + r];
-                rowLabels[b + r] = neg[first + r];
+            int in = layout.in(l);
+            int n = layout.out(l);
+            if (l == 0) {
+                LayerMath.loadImages(images, first, b, x, inv0, norm);
+                inputs[0].put((long) first * D, x, 0, b * D);
+                for (int r = 0; r < b; r++) {
+                    rowLabels[r] = pos[first + r];
+                    rowLabels[b + r] = neg[first + r];
+                }
+                Gemm.sgemm(false, false, b, n, D, inputs[0], (long) first * D, D, weights.buffer(), layout.weightOffset(0), n, 0f, zN, 0, n);
+                zN.get(0, zImg, 0, b * n);
+                LayerMath.firstLayer(zImg, b, rowLabels, rows, inv0, p, layout.weightOffset(0), layout.biasOffset(0), n, h, sumSq);
+            } else {
+                Gemm.sgemm(false, false, rows, n, in, inputs[l], 2L * first * in, in, weights.buffer(), layout.weightOffset(l), n, 0f, zN, 0, n);
+                zN.get(0, h, 0, rows * n);
+                LayerMath.biasRelu(h, rows, n, p, layout.biasOffset(l), h, sumSq);
             }
-            for (int l = 0; l <= lastLayer; l++) {
-                int in = layout.in(l);
-                int n = layout.out(l);
-                if (l == 0) {
-                    Gemm.sgemm(false, false, b, n, D, inputs[0], (long) first * D, D, weights.buffer(), layout.weightOffset(0), n, 0f, zN, 0, n);
-                    zN.get(0, zImg, 0, b * n);
-                    LayerMath.firstLayer(zImg, b, rowLabels, rows, inv0, p, layout.weightOffset(0), layout.biasOffset(0), n, h, sumSq);
-                } else {
-                    Gemm.sgemm(false, false, rows, n, in, inputs[l], 2L * first * in, in, weights.buffer(), layout.weightOffset(l), n, 0f, zN, 0, n);
-                    zN.get(0, h, 0, rows * n);
-                    LayerMath.biasRelu(h, rows, n, p, layout.biasOffset(l), h, sumSq);
-                }
-                if (l < lastLayer) {
-                    LayerMath.normalise(h, rows, n, sumSq, norm, u);
-                    if (dropout > 0f) {
-                        Augment.dropout(u, rows * n, dropout, new Rng(Rng.mix(dropoutSeed, l + 1, first)));
+            if (peer > 0f && l >= firstLayer) {
+                float[] cs = colSum[l];
+                java.util.Arrays.fill(cs, 0f);
+                for (int r = 0; r < b; r++) {
+                    int o = r * n;
+                    for (int j = 0; j < n; j++) {
+                        cs[j] += h[o + j];
                     }
-                    inputs[l + 1].put(2L * first * n, u, 0, rows * n);
                 }
-                if (l >= firstLayer) {
-                    delta(l, b, batch, rows, first, pos, neg);
+            }
+        }
+
+        /** Layer l's normalised output as the next layer's input (with dropout) and, for a trained layer, its delta. */
+        void finish(int l) {
+            if (b == 0) {
+                return;
+            }
+            final int rows = 2 * b;
+            int n = layout.out(l);
+            if (l < lastLayer) {
+                LayerMath.normalise(h, rows, n, sumSq, norm, u);
+                if (dropout > 0f) {
+                    Augment.dropout(u, rows * n, dropout, new Rng(Rng.mix(dropoutSeed, l + 1, first)));
                 }
+                inputs[l + 1].put(2L * first * n, u, 0, rows * n);
+            }
+            if (l >= firstLayer) {
+                delta(l, b, batch, rows, first, pos, neg);
             }
         }
 
@@ -391,9 +607,20 @@ public final class FfTrainer implements AutoCloseable {
             stats.add(l, lossSum, gPos, gNeg, b);
 
             final float[] bg = biasGrad[l];
+            final float[] pg = peerGrad[l];
             for (int r = 0; r < rows; r++) {
                 float c = coef[r];
                 int o = r * n;
+                if (pg != null && r < b) {
+                    // positive rows also carry peer normalisation's gradient, through the ReLU (active units only)
+                    for (int j = 0; j < n; j++) {
+                        float hv = h[o + j];
+                        float d = hv * c + (hv > 0f ? pg[j] : 0f);
+                        h[o + j] = d;
+                        bg[j] += d;
+                    }
+                    continue;
+                }
                 for (int j = 0; j < n; j++) {
                     float d = h[o + j] * c;
                     h[o + j] = d;

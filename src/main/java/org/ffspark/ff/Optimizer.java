@@ -7,7 +7,8 @@ import org.ffspark.config.WeightDecayMode;
 /**
  * Adam or SGD-with-momentum over ranges of the flat parameter buffer. State buffers share the parameter
  * layout, so they can be broadcast, averaged and checkpointed like the parameters. Each layer keeps its own
- * step count (greedy training starts layers at different times). Plain loops over heap arrays, an order of
+ * step count (greedy training starts layers at different times); a softmax readout counts as one more layer, index
+ * {@code layers()}. Plain loops over heap arrays, an order of
  * magnitude faster than ND4J's fused AdamUpdater op here (docs/performance.md).
  */
 public final class Optimizer {
@@ -21,6 +22,7 @@ public final class Optimizer {
     private final float[] first;
     private final float[] second;
     private final long[] steps;
+    private final int paramCount;
 
     public Optimizer(TrainConfig config, FfLayout layout) {
         this.kind = config.optimizer();
@@ -30,9 +32,29 @@ public final class Optimizer {
         this.momentum = config.momentum();
         this.weightDecay = config.weightDecay();
         this.decoupled = config.weightDecayMode() == WeightDecayMode.DECOUPLED && config.weightDecay() != 0f;
-        this.first = new float[layout.size()];
+        int running = 0;
+        if (config.peerNorm() > 0f) {
+            for (int l = 0; l < layout.layers(); l++) {
+                running += layout.out(l);
+            }
+        }
+        this.paramCount = layout.size();
+        this.first = new float[layout.size() + running];
         this.second = kind == OptimizerKind.ADAM ? new float[layout.size()] : new float[0];
-        this.steps = new long[layout.layers()];
+        this.steps = new long[layout.layers() + (layout.hasReadout() ? 1 : 0)];
+    }
+
+    /**
+     * Where the peer-normalisation running mean of layer {@code layer}'s units starts in {@link #firstMoment()}: they
+     * follow the moments (so they are averaged, kept per worker and checkpointed with them); present only with
+     * {@code train.peer-norm > 0}.
+     */
+    public int runningMeanOffset(FfLayout layout, int layer) {
+        int off = paramCount;
+        for (int l = 0; l < layer; l++) {
+            off += layout.out(l);
+        }
+        return off;
     }
 
     /** Records that layers {@code first..last} took one more update; call once per step, after the updates. */

@@ -28,6 +28,7 @@ public final class ShardTrainer implements AutoCloseable {
     private final int[] pos;
     private final int[] neg;
     private final float[] scores;
+    private final boolean readout;
     private int[] order;
     private long orderKey = Long.MIN_VALUE;
 
@@ -37,7 +38,9 @@ public final class ShardTrainer implements AutoCloseable {
         this.shardIndex = shardIndex;
         this.batch = train.batchSize();
         this.trainer = new FfTrainer(model, train, batch, threads);
-        this.scorer = train.negatives() != NegativeKind.RANDOM ? new FfScorer(model, batch) : null;
+        this.readout = model.layout().hasReadout();
+        // With a readout, hard negatives come from its logits, computed by its own training pass anyway.
+        this.scorer = train.negatives() != NegativeKind.RANDOM && !readout ? new FfScorer(model, batch) : null;
         this.images = new float[batch * LabeledImages.PIXELS];
         this.pos = new int[batch];
         this.neg = new int[batch];
@@ -88,30 +91,49 @@ public final class ShardTrainer implements AutoCloseable {
                 Augment.shift(images, count, train.shiftPixels(), new Rng(Rng.mix(train.seed(), SHIFTS, phase, epoch, shardIndex, bi)));
             }
             Rng negRng = new Rng(Rng.mix(train.seed(), NEGATIVES, phase, epoch, shardIndex, bi));
+            float lr = train.learningRateAt(epoch, bi, batches);
+            if (readout) {
+                // The readout learns from the batch as the FF layers see it (shifted, dropped out) and its logits
+                // choose the hard negatives: the pass serves both.
+                dropout(phase, epoch, bi, count);
+                float[] logits = trainer.readoutStep(images, count, pos, lr * train.readoutLrScale(), null);
+                negatives(logits, count, negRng);
+                trainer.step(images, count, pos, neg, first, last, lr, stats);
+                done++;
+                continue;
+            }
             if (scorer != null) {
                 if (greedy) {
                     scorer.limitTo(phase);  // only the layers trained so far vote
                 }
                 scorer.parametersChanged();
                 scorer.score(images, 0, count, scores);
-                if (train.negatives() == NegativeKind.HARD_SCALED) {
-                    NegativeSampler.hardScaled(pos, scores, count, negRng, neg);
-                } else {
-                    NegativeSampler.hard(pos, scores, count, negRng, neg);
-                }
+                negatives(scores, count, negRng);
             } else {
                 NegativeSampler.random(pos, count, negRng, neg);
             }
-            if (train.dropout() > 0f) {
-                long seed = Rng.mix(train.seed(), DROPOUT, phase, epoch, shardIndex, bi);
-                Augment.dropoutPixels(images, count, train.dropout(), new Rng(Rng.mix(seed, 0)));
-                trainer.dropoutSeed(seed);
-            }
-            float lr = train.learningRateAt(epoch, bi, batches);
+            dropout(phase, epoch, bi, count);
             trainer.step(images, count, pos, neg, first, last, lr, stats);
             done++;
         }
         return done;
+    }
+
+    /** Dropout of the batch's pixels and the seed of the engine's masks for this batch. */
+    private void dropout(int phase, int epoch, int bi, int count) {
+        if (train.dropout() > 0f) {
+            long seed = Rng.mix(train.seed(), DROPOUT, phase, epoch, shardIndex, bi);
+            Augment.dropoutPixels(images, count, train.dropout(), new Rng(Rng.mix(seed, 0)));
+            trainer.dropoutSeed(seed);
+        }
+    }
+
+    private void negatives(float[] labelScores, int count, Rng negRng) {
+        switch (train.negatives()) {
+            case HARD -> NegativeSampler.hard(pos, labelScores, count, negRng, neg);
+            case HARD_SCALED -> NegativeSampler.hardScaled(pos, labelScores, count, negRng, neg);
+            default -> NegativeSampler.random(pos, count, negRng, neg);
+        }
     }
 
     static int[] identity(int n) {

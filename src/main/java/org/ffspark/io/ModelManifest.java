@@ -9,9 +9,12 @@ import java.util.Map;
  */
 public record ModelManifest(String format, int formatVersion, Architecture architecture, Map<String, String> hyperParameters,
                             Provenance provenance, Parameters parameters) {
-    /** The network as inference needs it; {@code labelPixels}: how many leading pixels carry the label. */
+    /**
+     * The network as inference needs it; {@code labelPixels}: how many leading pixels carry the label; {@code readout}:
+     * the prediction rule (null in manifests written before it existed: NONE), also given in words.
+     */
     public record Architecture(List<Integer> layerSizes, String goodness, String norm, float threshold, String scoreLayers,
-                               int labelPixels) {}
+                               int labelPixels, String readout, String predictionRule) {}
 
     /** Where a model came from (shared with the MLP baseline's manifest). */
     public record Provenance(long seed, String gitCommit, String runId, String createdAt, Map<String, String> dataChecksums) {}

@@ -9,6 +9,7 @@ import org.ffspark.config.ConfigException;
 import org.ffspark.config.FfConfig;
 import org.ffspark.config.GoodnessKind;
 import org.ffspark.config.NormKind;
+import org.ffspark.config.ReadoutKind;
 import org.ffspark.config.ScoreLayers;
 import org.ffspark.data.Checksums;
 import org.ffspark.data.InputDataException;
@@ -55,7 +56,7 @@ public final class ModelStore {
         FfConfig c = model.config();
         return new ModelManifest(FORMAT, FORMAT_VERSION,
                 new ModelManifest.Architecture(c.layerSizes(), c.goodness().name(), c.norm().name(), c.threshold(),
-                        c.scoreLayers().name(), 10),
+                        c.scoreLayers().name(), 10, c.readout().name(), c.readout().predictionRule()),
                 prov.config(), provenance(prov),
                 new ModelManifest.Parameters(PARAMS, "float32", "little-endian", model.params().length, paramsSha));
     }
@@ -81,7 +82,8 @@ public final class ModelStore {
         try {
             ModelManifest.Architecture a = java.util.Objects.requireNonNull(m.architecture(), "no architecture");
             config = new FfConfig(a.layerSizes(), GoodnessKind.valueOf(a.goodness()), NormKind.valueOf(a.norm()),
-                    a.threshold(), ScoreLayers.valueOf(a.scoreLayers()));
+                    a.threshold(), ScoreLayers.valueOf(a.scoreLayers()),
+                    a.readout() == null ? ReadoutKind.NONE : ReadoutKind.valueOf(a.readout()));
         } catch (IllegalArgumentException | NullPointerException | ConfigException e) {
             throw new InputDataException(mf, "invalid architecture: " + e.getMessage(), e);
         }

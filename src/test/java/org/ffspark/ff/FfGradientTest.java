@@ -89,42 +89,64 @@ class FfGradientTest {
         double total = 0;
         for (int ex = 0; ex < B; ex++) {
             for (int sign = 0; sign < 2; sign++) {
-                int label = sign == 0 ? pos[ex] : neg[ex];
-                double[] v = new double[784];
-                for (int i = 10; i < 784; i++) {
-                    v[i] = images[ex * 784 + i];
-                }
-                v[label] = 1;
+                double[] h = activity(target, w, layout, cfg, images, ex, oneHot(sign == 0 ? pos[ex] : neg[ex]));
                 double g = 0;
-                for (int l = 0; l <= target; l++) {
-                    int in = layout.in(l);
-                    int n = layout.out(l);
-                    double ss = 0;
-                    for (double x : v) {
-                        ss += x * x;
-                    }
-                    double inv = cfg.norm() == NormKind.L2 ? 1 / (Math.sqrt(ss) + 1e-4) : 1 / (Math.sqrt(ss / in) + 1e-8);
-                    double[] h = new double[n];
-                    for (int j = 0; j < n; j++) {
-                        double z = w[layout.biasOffset(l) + j];
-                        for (int i = 0; i < in; i++) {
-                            z += v[i] * inv * w[layout.weightOffset(l) + i * n + j];
-                        }
-                        h[j] = Math.max(z, 0);
-                    }
-                    v = h;
-                    if (l == target) {
-                        for (double x : h) {
-                            g += x * x;
-                        }
-                        g *= cfg.goodness() == GoodnessKind.MEAN_SQUARES ? 1.0 / n : 1.0;
-                    }
+                for (double x : h) {
+                    g += x * x;
                 }
+                g *= cfg.goodness() == GoodnessKind.MEAN_SQUARES ? 1.0 / h.length : 1.0;
                 double theta = cfg.threshold();
                 total += sign == 0 ? softplus(theta - g) : softplus(g - theta);
             }
         }
         return total / B;
+    }
+
+    static double[] oneHot(int label) {
+        double[] v = new double[10];
+        v[label] = 1;
+        return v;
+    }
+
+    /**
+     * Layer {@code target}'s activities (after the ReLU, before normalisation) for image {@code ex} of {@code images}
+     * with {@code labelPixels} written into pixels 0-9, in float64.
+     */
+    static double[] activity(int target, double[] w, FfLayout layout, FfConfig cfg, float[] images, int ex, double[] labelPixels) {
+        double[] v = new double[784];
+        for (int i = 10; i < 784; i++) {
+            v[i] = images[ex * 784 + i];
+        }
+        System.arraycopy(labelPixels, 0, v, 0, 10);
+        for (int l = 0; l <= target; l++) {
+            int in = layout.in(l);
+            int n = layout.out(l);
+            double[] u = normalised(v, cfg.norm());
+            double[] h = new double[n];
+            for (int j = 0; j < n; j++) {
+                double z = w[layout.biasOffset(l) + j];
+                for (int i = 0; i < in; i++) {
+                    z += u[i] * w[layout.weightOffset(l) + i * n + j];
+                }
+                h[j] = Math.max(z, 0);
+            }
+            v = h;
+        }
+        return v;
+    }
+
+    /** {@code v} scaled by the normalisation's multiplier, in float64. */
+    static double[] normalised(double[] v, NormKind norm) {
+        double ss = 0;
+        for (double x : v) {
+            ss += x * x;
+        }
+        double inv = norm == NormKind.L2 ? 1 / (Math.sqrt(ss) + 1e-4) : 1 / (Math.sqrt(ss / v.length) + 1e-8);
+        double[] u = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            u[i] = v[i] * inv;
+        }
+        return u;
     }
 
     static double softplus(double x) {

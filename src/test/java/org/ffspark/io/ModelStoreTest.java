@@ -56,6 +56,31 @@ class ModelStoreTest {
     }
 
     @Test
+    void aReadoutModelRecordsItsPredictionRuleAndReadsBackWithItsReadoutWeights(@TempDir Path dir) throws Exception {
+        FfConfig cfg = new FfConfig(List.of(784, 20, 10), GoodnessKind.SUM_SQUARES, NormKind.RMS, 3.5f, ScoreLayers.SKIP_FIRST,
+                org.ffspark.config.ReadoutKind.SOFTMAX);
+        FfModel m = FfModel.initialise(cfg, 7);
+        assertEquals(new FfModel(CFG, new float[m.params().length - 110]).params().length + 110, m.params().length,
+                "the readout adds 10 x 10 weights and 10 biases");
+        m.params()[m.params().length - 1] = 0.25f;
+        Path p = dir.resolve("readout");
+        ModelStore.write(Storage.local(), m, prov(), p.toString(), false);
+        ModelStore.Loaded back = ModelStore.read(Storage.local(), p.toString());
+        assertEquals(cfg, back.model().config());
+        assertEquals(0.25f, back.model().params()[m.params().length - 1]);
+        assertEquals("SOFTMAX", back.manifest().architecture().readout());
+        assertTrue(back.manifest().architecture().predictionRule().startsWith("softmax readout"));
+        assertEquals(List.of(), SchemaCheck.violations(SchemaCheck.schema("model-manifest.schema.json"), SchemaCheck.json(p.resolve("manifest.json"))));
+        // A manifest written before the readout existed has no such field: the goodness rule.
+        Path old = write(dir);
+        Path mf = old.resolve("manifest.json");
+        Files.writeString(mf, Files.readString(mf).replaceAll(",\\s*\"readout\" : \"NONE\"", "")
+                .replaceAll(",\\s*\"predictionRule\" : \"[^\"]*\"", ""));
+        assertFalse(Files.readString(mf).contains("readout"));
+        assertEquals(org.ffspark.config.ReadoutKind.NONE, ModelStore.read(Storage.local(), old.toString()).model().config().readout());
+    }
+
+    @Test
     void manifestMatchesItsSchema(@TempDir Path dir) {
         Path p = write(dir);
         List<String> v = SchemaCheck.violations(SchemaCheck.schema("model-manifest.schema.json"), SchemaCheck.json(p.resolve("manifest.json")));

@@ -29,11 +29,22 @@ import org.ffspark.io.Storage;
 import org.ffspark.job.TrainJob;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class SparkFfTrainerTest {
     /** Shift augmentation, dropout and scale-free hard negatives together. */
     static final TrainFfConfig AUGMENTED = TrainFfConfig.load(null, List.of("ff.layers=784,32,24", "train.epochs=2",
             "train.batch-size=50", "train.shift-pixels=2", "train.negatives=HARD_SCALED", "train.dropout=0.1"));
+
+    /** The softmax readout (its logits choosing hard negatives) with peer normalisation, shifts and dropout. */
+    static final TrainFfConfig READOUT = TrainFfConfig.load(null, List.of("ff.layers=784,32,24", "train.epochs=2",
+            "train.batch-size=50", "train.shift-pixels=1", "train.negatives=HARD", "train.dropout=0.1",
+            "ff.readout=SOFTMAX", "train.peer-norm=0.03", "train.readout-lr-scale=3"));
+
+    static Stream<TrainFfConfig> augmented() {
+        return Stream.of(AUGMENTED, READOUT);
+    }
 
     static final TrainFfConfig CFG = TrainFfConfig.load(null, List.of("ff.layers=784,32,24", "train.epochs=2", "train.batch-size=50"));
 
@@ -72,9 +83,9 @@ class SparkFfTrainerTest {
         return TestData.dist(period, 0, failRound, org.ffspark.config.OptimizerState.PER_WORKER);
     }
 
-    @Test
-    void shiftsDropoutAndScaledHardNegativesReplayExactlyAfterARetryAndMatchTheSingleJvm() {
-        TrainFfConfig aug = AUGMENTED;
+    @ParameterizedTest
+    @MethodSource("augmented")
+    void augmentationNegativesReadoutAndPeerNormReplayExactlyAfterARetryAndMatchTheSingleJvm(TrainFfConfig aug) {
         LabeledImages data = TestData.mnistTrain().head(600);
         TrainState a = run(aug, SparkTests.session(), data, 2, TestData.dist(3, 0, -1), (r, st) -> { });
         TrainState retried = run(aug, SparkTests.session(), data, 2, TestData.dist(3, 0, 2), (r, st) -> { });
@@ -224,12 +235,13 @@ class SparkFfTrainerTest {
         assertEquals(List.of(), SchemaCheck.violations(SchemaCheck.schema("run.schema.json"), SchemaCheck.json(Path.of(cut, "run.json"))));
     }
 
-    @Test
-    void shiftsAndDropoutResumeExactlyFromACheckpoint(@TempDir Path tmp) throws Exception {
+    @ParameterizedTest
+    @MethodSource("augmented")
+    void augmentationReadoutAndPeerNormResumeExactlyFromACheckpoint(TrainFfConfig aug, @TempDir Path tmp) throws Exception {
         Path data = TestData.writeMnistSlice(tmp.resolve("idx"), 400, 10);
         SparkSession spark = SparkTests.session();
         Storage st = Storage.local();
-        TrainFfConfig cfg = AUGMENTED.withDist(TestData.dist(2, 1, -1).config());
+        TrainFfConfig cfg = aug.withDist(TestData.dist(2, 1, -1).config());
         String full = tmp.resolve("full").toString();
         String cut = tmp.resolve("cut").toString();
         for (String model : List.of(full, cut)) {
