@@ -14,7 +14,13 @@ final class Sessions {
     private Sessions() {}
 
     static SparkSession open(String appName, String master) {
+        return open(appName, master, java.util.Map.of());
+    }
+
+    /** As {@link #open(String, String)}, with Spark settings that apply unless the user's configuration sets them. */
+    static SparkSession open(String appName, String master, java.util.Map<String, String> defaults) {
         SparkConf conf = new SparkConf().setAppName("ffspark " + appName);
+        defaults.forEach(conf::setIfMissing);
         if (!conf.contains("spark.master")) {
             conf.setMaster(master == null ? "local[*]" : master);
         }

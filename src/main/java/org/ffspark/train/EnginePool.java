@@ -106,9 +106,18 @@ final class EnginePool {
     private static Lease create(String run, int partition, LabeledImages shard, FfConfig ff, TrainConfig train,
                                 float[] params, java.util.function.Supplier<TrainState> optimizerState, int worker) {
         FfModel model = new FfModel(ff, params.clone());
-        Entry e = new Entry(run, partition, shard, model, new ShardTrainer(model, train, shard, partition, 1));
+        Entry e = new Entry(run, partition, shard, model, new ShardTrainer(model, train, shard, partition, engineThreads()));
         e.engine.trainer().optimizer().loadState(optimizerState.get(), worker);
         return new Lease(e);
+    }
+
+    /**
+     * Threads of a task's engine: 2 when the task holds two or more cores ({@code spark.task.cpus}), else 1. The
+     * result is the same bits either way ({@link org.ffspark.ff.FfTrainer}).
+     */
+    static int engineThreads() {
+        org.apache.spark.TaskContext tc = org.apache.spark.TaskContext.get();
+        return tc != null && tc.cpus() >= 2 ? 2 : 1;
     }
 
     /** Closes every idle engine in this JVM (the driver calls it when a local-mode run ends). */
