@@ -3,10 +3,12 @@ package org.ffspark.ff;
 import org.ffspark.config.FfConfig;
 import org.ffspark.config.GoodnessKind;
 import org.ffspark.config.NormKind;
+import org.ffspark.config.ReadoutKind;
 
 /**
  * Forward passes of arbitrary input rows whose first-layer pre-activations the caller builds, returning every
- * layer's goodness: the engine of the saliency maps, where each row is an image with one pixel occluded and the
+ * layer's share of a label's score (its goodness or, for a model with a softmax readout, its term
+ * {@code u_l · R_l[:, c]} of label c's logit): the engine of the saliency maps, where each row is an image with one pixel occluded and the
  * first layer changes by a rank-one term (PAPER.md 3.1), so it needs no GEMM. Layers 2.. run as one GEMM per layer
  * over all rows. Buffers are sized for {@code maxRows}; single-threaded.
  */
@@ -77,10 +79,40 @@ public final class FfRowForward implements AutoCloseable {
     }
 
     /**
-     * Runs rows whose first-layer pre-activations without bias, {@code z0 [rows, n0]}, are given, and writes
-     * each layer's goodness to {@code good[r * layers + l]}. {@code z0} is overwritten.
+     * The first layer's weights for the label part of the input, {@code out [n0]}: row c of W0 for the goodness rule
+     * (label c written in), or the neutral label's {@code 0.1 · Σ_c W0[c]} for a readout model.
      */
-    public void goodness(float[] z0, int rows, float[] good) {
+    public void labelRow(int c, float[] out) {
+        int n = layout.out(0);
+        float[] p = model.params();
+        int w0 = layout.weightOffset(0);
+        if (!layout.hasReadout()) {
+            System.arraycopy(p, w0 + c * n, out, 0, n);
+            return;
+        }
+        java.util.Arrays.fill(out, 0, n, 0f);
+        for (int k = 0; k < 10; k++) {
+            for (int j = 0; j < n; j++) {
+                out[j] += p[w0 + k * n + j];
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            out[j] *= ReadoutKind.NEUTRAL;
+        }
+    }
+
+    /** The label pixels' sum of squares: 1 for a one-hot label, 10 · 0.1² for the neutral label. */
+    public double labelSumSquares() {
+        return layout.hasReadout() ? 10.0 * ReadoutKind.NEUTRAL * ReadoutKind.NEUTRAL : 1.0;
+    }
+
+    /**
+     * Runs rows whose first-layer pre-activations without bias, {@code z0 [rows, n0]}, are given, and writes each
+     * layer's share of label {@code target}'s score to {@code good[r * layers + l]}: its goodness, or for a readout
+     * model {@code u_l · R_l[:, target]} (0 for layers the readout does not read; the readout's bias is left out).
+     * {@code z0} is overwritten.
+     */
+    public void layerScores(float[] z0, int rows, int target, float[] good) {
         if (rows > maxRows) {
             throw new IllegalArgumentException(rows + " rows; this forward holds " + maxRows);
         }
@@ -98,12 +130,31 @@ public final class FfRowForward implements AutoCloseable {
                 src = h;
             }
             LayerMath.biasRelu(src, rows, n, p, layout.biasOffset(l), h, sumSq);
-            float s = goodness.scale(n);
-            for (int r = 0; r < rows; r++) {
-                good[r * layers + l] = sumSq[r] * s;
+            boolean readout = layout.hasReadout();
+            if (!readout) {
+                float s = goodness.scale(n);
+                for (int r = 0; r < rows; r++) {
+                    good[r * layers + l] = sumSq[r] * s;
+                }
+            }
+            if (l < layers - 1 || readout) {
+                LayerMath.normalise(h, rows, n, sumSq, norm, u);
+            }
+            if (readout) {
+                boolean read = l >= layout.readoutFirstLayer();
+                int ro = read ? layout.readoutWeightOffset(l) + target : 0;
+                for (int r = 0; r < rows; r++) {
+                    float share = 0f;
+                    if (read) {
+                        int o = r * n;
+                        for (int j = 0; j < n; j++) {
+                            share += u[o + j] * p[ro + j * 10];
+                        }
+                    }
+                    good[r * layers + l] = share;
+                }
             }
             if (l < layers - 1) {
-                LayerMath.normalise(h, rows, n, sumSq, norm, u);
                 uN.put(0, u, 0, rows * n);
             }
         }

@@ -6,7 +6,8 @@ import org.ffspark.ff.FfRowForward;
 
 /**
  * The FF saliency map (PAPER.md 3.1, the paper's method): {@code M_i(x, c) = S(x, c) − S(x^{(i→0)}, c)} for every
- * pixel i ≥ 10, where {@code S} sums goodness over a set of layers; label pixels and pixels already at the
+ * pixel i ≥ 10, where {@code S} sums goodness over a set of layers (for a model with a softmax readout: label c's
+ * logit with the neutral label, each layer contributing its term of it); label pixels and pixels already at the
  * baseline 0 get 0 and cost nothing. All occluded copies of an image form one batch; the first layer of copy i is
  * the image's projection minus the rank-one term {@code x_i W0[i,:]}, rescaled by the copy's own norm
  * ({@code ‖x^{(i→0)} ⊕ c‖² = ‖x ⊕ c‖² − x_i²}), so it needs no GEMM; deeper layers run as GEMMs over the batch.
@@ -22,6 +23,7 @@ public final class GoodnessOcclusion {
     private final float[] z0;
     private final float[] good;
     private final int[] pixelOfRow;
+    private final float[] labelRow;
 
     public GoodnessOcclusion(FfRowForward forward) {
         this.forward = forward;
@@ -33,6 +35,7 @@ public final class GoodnessOcclusion {
         this.z0 = new float[rows * layout.out(0)];
         this.good = new float[rows * layers];
         this.pixelOfRow = new int[rows];
+        this.labelRow = new float[layout.out(0)];
     }
 
     /**
@@ -45,7 +48,8 @@ public final class GoodnessOcclusion {
         float[] p = model.params();
         int w0 = layout.weightOffset(0);
         forward.imageProjection(image, off, proj);
-        double ss = 1.0;
+        forward.labelRow(c, labelRow);
+        double ss = forward.labelSumSquares();
         for (int i = 10; i < PIXELS; i++) {
             ss += image[off + i] * image[off + i];
         }
@@ -69,7 +73,7 @@ public final class GoodnessOcclusion {
                     pixelOfRow[rows++] = i;
                 }
             }
-            forward.goodness(z0, rows, good);
+            forward.layerScores(z0, rows, c, good);
             for (int r = 0; r < rows; r++) {
                 int px = pixelOfRow[r];
                 for (int l = 0; l < layers; l++) {
@@ -91,19 +95,21 @@ public final class GoodnessOcclusion {
         return base;
     }
 
-    /** Row r's first layer: (proj − v·W0[i] + W0[c]) · inverse(ss), without bias. i < 0 means no occlusion. */
+    /**
+     * Row r's first layer: (proj − v·W0[i] + the label's row) · inverse(ss), without bias. i < 0 means no occlusion.
+     * The label's row is W0[c], or the neutral label's for a readout model ({@link FfRowForward#labelRow}).
+     */
     private void fillRow(int r, double ss, int i, float v, int c, float[] p, int w0, int n) {
         float inv = forward.inputInverse(ss);
         int o = r * n;
-        int wc = w0 + c * n;
         if (i < 0) {
             for (int j = 0; j < n; j++) {
-                z0[o + j] = (proj[j] + p[wc + j]) * inv;
+                z0[o + j] = (proj[j] + labelRow[j]) * inv;
             }
         } else {
             int wi = w0 + i * n;
             for (int j = 0; j < n; j++) {
-                z0[o + j] = (proj[j] - v * p[wi + j] + p[wc + j]) * inv;
+                z0[o + j] = (proj[j] - v * p[wi + j] + labelRow[j]) * inv;
             }
         }
     }

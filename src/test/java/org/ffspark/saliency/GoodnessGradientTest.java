@@ -10,10 +10,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** The goodness gradient against central finite differences of the independent float64 score. */
 class GoodnessGradientTest {
-    @ParameterizedTest(name = "{0} from layer {1}")
-    @CsvSource({"L2,0", "L2,1", "RMS,0"})
-    void gradientMatchesCentralDifference(NormKind norm, int firstLayer) {
-        FfModel m = GoodnessOcclusionTest.tiny(norm);
+    @ParameterizedTest(name = "{0} from layer {1}, readout {2}")
+    @CsvSource({"L2,0,NONE", "L2,1,NONE", "RMS,0,NONE", "L2,1,SOFTMAX", "RMS,1,SOFTMAX"})
+    void gradientMatchesCentralDifference(NormKind norm, int firstLayer, org.ffspark.config.ReadoutKind readout) {
+        FfModel m = GoodnessOcclusionTest.tiny(norm, readout);
         float[] image = new float[784];
         TestData.mnistTest().head(3).copyPixels(2, image, 0);
         double[] img = new double[784];

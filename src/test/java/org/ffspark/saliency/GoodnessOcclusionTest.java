@@ -8,30 +8,41 @@ import org.ffspark.TestData;
 import org.ffspark.config.FfConfig;
 import org.ffspark.config.GoodnessKind;
 import org.ffspark.config.NormKind;
+import org.ffspark.config.ReadoutKind;
 import org.ffspark.config.ScoreLayers;
 import org.ffspark.data.LabeledImages;
 import org.ffspark.ff.FfModel;
 import org.ffspark.ff.FfRowForward;
 import org.ffspark.ff.Gemm;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The batched rank-one occlusion map against occluding each pixel and re-running a float64 forward pass. */
 class GoodnessOcclusionTest {
     static FfModel tiny(NormKind norm) {
-        FfModel m = FfModel.initialise(new FfConfig(List.of(784, 9, 7, 5), GoodnessKind.MEAN_SQUARES, norm, 1f, ScoreLayers.ALL), 3);
+        return tiny(norm, ReadoutKind.NONE);
+    }
+
+    /** A small random net; with a readout (on layers 2 and 3), random readout weights too. */
+    static FfModel tiny(NormKind norm, ReadoutKind readout) {
+        ScoreLayers read = readout == ReadoutKind.NONE ? ScoreLayers.ALL : ScoreLayers.SKIP_FIRST;
+        FfModel m = FfModel.initialise(new FfConfig(List.of(784, 9, 7, 5), GoodnessKind.MEAN_SQUARES, norm, 1f, read, readout), 3);
         float scale = norm == NormKind.L2 ? 20f : 1f;
-        for (int i = 0; i < m.params().length; i++) {
+        for (int i = 0; i < m.layout().readoutStart(); i++) {
             m.params()[i] *= scale;
+        }
+        org.ffspark.ff.Rng rng = new org.ffspark.ff.Rng(4);
+        for (int i = m.layout().readoutStart(); i < m.params().length; i++) {
+            m.params()[i] = 2 * rng.nextFloat() - 1;
         }
         return m;
     }
 
     @ParameterizedTest
-    @EnumSource(NormKind.class)
-    void mapEqualsOccludingEachPixelAndRescoring(NormKind norm) {
+    @CsvSource({"L2,NONE", "RMS,NONE", "L2,SOFTMAX", "RMS,SOFTMAX"})
+    void mapEqualsOccludingEachPixelAndRescoring(NormKind norm, ReadoutKind readout) {
         Gemm.init(1);
-        FfModel m = tiny(norm);
+        FfModel m = tiny(norm, readout);
         LabeledImages d = TestData.mnistTest().head(2);
         float[] image = new float[784];
         d.copyPixels(1, image, 0);
@@ -58,7 +69,7 @@ class GoodnessOcclusionTest {
                 double expected = i < 10 ? 0 : full[l] - ref[l];
                 assertEquals(expected, perLayer[l][i], 2e-4 * Math.max(1, Math.abs(full[l])), "layer " + l + " pixel " + i);
             }
-            nonZero += perLayer[0][i] != 0 ? 1 : 0;
+            nonZero += perLayer[2][i] != 0 ? 1 : 0;
         }
         assertEquals(true, nonZero > 50, "the map is not trivially zero: " + nonZero);
     }

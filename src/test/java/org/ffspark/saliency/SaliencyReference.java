@@ -5,7 +5,10 @@ import org.ffspark.config.NormKind;
 import org.ffspark.ff.FfLayout;
 import org.ffspark.ff.FfModel;
 
-/** An independent, slow float64 FF forward pass: per-layer goodness of x ⊕ c, built explicitly. */
+/**
+ * An independent, slow float64 FF forward pass: per-layer goodness of x ⊕ c, built explicitly, or for a model with a
+ * softmax readout each layer's term of label c's logit with the neutral label.
+ */
 final class SaliencyReference {
     private SaliencyReference() {}
 
@@ -15,7 +18,12 @@ final class SaliencyReference {
         for (int i = 0; i < 10; i++) {
             v[i] = 0;
         }
-        v[c] = 1;
+        boolean readout = layout.hasReadout();
+        if (readout) {
+            java.util.Arrays.fill(v, 0, 10, org.ffspark.config.ReadoutKind.NEUTRAL);
+        } else {
+            v[c] = 1;
+        }
         double[] g = new double[layout.layers()];
         for (int l = 0; l < layout.layers(); l++) {
             double ss = 0;
@@ -35,14 +43,28 @@ final class SaliencyReference {
                 g[l] += h[j] * h[j];
             }
             g[l] *= m.config().goodness() == GoodnessKind.MEAN_SQUARES ? 1.0 / n : 1.0;
+            if (readout) {
+                double hs = 0;
+                for (double x : h) {
+                    hs += x * x;
+                }
+                double hinv = m.config().norm() == NormKind.L2 ? 1 / (Math.sqrt(hs) + 1e-4) : 1 / (Math.sqrt(hs / n) + 1e-8);
+                g[l] = 0;
+                if (l >= layout.readoutFirstLayer()) {
+                    for (int j = 0; j < n; j++) {
+                        g[l] += h[j] * hinv * m.params()[layout.readoutWeightOffset(l) + j * 10 + c];
+                    }
+                }
+            }
             v = h;
         }
         return g;
     }
 
+    /** Sum of the layers' shares from {@code firstLayer} on (for a readout model: the logit, its bias included). */
     static double score(FfModel m, double[] image, int c, int firstLayer) {
         double[] g = goodness(m, image, c);
-        double s = 0;
+        double s = m.layout().hasReadout() ? m.params()[m.layout().readoutBiasOffset() + c] : 0;
         for (int l = firstLayer; l < g.length; l++) {
             s += g[l];
         }
