@@ -9,6 +9,8 @@ import org.ffspark.data.InputDataException;
 import org.ffspark.io.AtomicOutput;
 import org.ffspark.io.Json;
 import org.ffspark.io.MetricsLines;
+import org.ffspark.io.ModelManifest;
+import org.ffspark.io.ModelStore;
 import org.ffspark.io.Storage;
 import org.ffspark.report.ComparisonReport;
 import org.ffspark.report.Html;
@@ -38,7 +40,18 @@ public final class CompareJob {
         if (points.isEmpty()) {
             throw new InputDataException(file.toString(), "no per-epoch test accuracy; train the FF model with --test-each-epoch");
         }
-        return run(dataset, "FF", points, examples);
+        return run(dataset, ffMethod(storage, dir), points, examples);
+    }
+
+    /** "FF" and the model's prediction rule, from its manifest (a run without a manifest yet: plain "FF"). */
+    static String ffMethod(Storage storage, Path dir) {
+        Path mf = new Path(dir, ModelStore.MANIFEST);
+        if (!storage.exists(mf)) {
+            return "FF";
+        }
+        ModelManifest m = Json.read(storage.readAll(mf), ModelManifest.class, mf.toString());
+        String readout = m.architecture().readout();
+        return "SOFTMAX".equals(readout) ? "FF (softmax readout)" : "FF (goodness)";
     }
 
     /** An MLP baseline run: one line per epoch in metrics.jsonl. */

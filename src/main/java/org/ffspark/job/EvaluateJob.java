@@ -29,13 +29,14 @@ public final class EvaluateJob {
     public static LocalEvaluateJob.Result run(SparkSession spark, Storage storage, String modelDir, String data, Split split, String out) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         long t0 = System.nanoTime();
-        ModelRemote model = ModelHandle.load(storage, modelDir).broadcast(jsc);
+        ModelHandle handle = ModelHandle.load(storage, modelDir);
+        ModelRemote model = handle.broadcast(jsc);
         JavaRDD<LabeledImages> parts = parts(spark, jsc, storage, data, split);
         spark.sparkContext().setJobDescription("ffspark evaluate " + modelDir + " on " + data + "/" + split.id());
         Evaluation e = parts.map(model::evaluate).treeAggregate(new Evaluation(), Evaluation::mergeInPlace, Evaluation::mergeInPlace, 2);
         model.destroy();
         double secs = (System.nanoTime() - t0) / 1e9;
-        return LocalEvaluateJob.write(storage, e, modelDir, data, split, out, secs);
+        return LocalEvaluateJob.write(storage, e, modelDir, handle.predictionRule(), data, split, out, secs);
     }
 
     private static JavaRDD<LabeledImages> parts(SparkSession spark, JavaSparkContext jsc, Storage storage, String data, Split split) {

@@ -25,12 +25,13 @@ public final class LocalEvaluateJob {
         long t0 = System.nanoTime();
         Evaluation e = model.evaluate(set);
         double secs = (System.nanoTime() - t0) / 1e9;
-        return write(storage, e, modelDir, data, split, out, secs);
+        return write(storage, e, modelDir, model.predictionRule(), data, split, out, secs);
     }
 
     /** Writes {@code e} to {@code out}, or to {@code evaluation-<split>.json} beside the model when {@code out} is null. */
-    static Result write(Storage storage, Evaluation e, String modelDir, String data, Split split, String out, double secs) {
-        EvaluationRecord record = EvaluationRecord.of(e, modelDir, data, split.id(), secs);
+    static Result write(Storage storage, Evaluation e, String modelDir, String predictionRule, String data, Split split, String out,
+                        double secs) {
+        EvaluationRecord record = EvaluationRecord.of(e, modelDir, predictionRule, data, split.id(), secs);
         String file = out != null ? out : new Path(storage.path(modelDir), "evaluation-" + split.id() + ".json").toString();
         record.write(storage, file, RunIds.next());
         return new Result(e, record, file);

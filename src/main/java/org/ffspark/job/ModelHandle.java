@@ -28,6 +28,9 @@ interface ModelHandle {
     /** The SHA-256 of the parameter file: the version saliency rows record. */
     String version();
 
+    /** How the model predicts a label, in words (recorded with evaluations and shown in reports). */
+    String predictionRule();
+
     /** Whether {@code m} applies to this kind of model. */
     boolean supports(SaliencyMethod m);
 
@@ -42,6 +45,9 @@ interface ModelHandle {
     /** Broadcasts the model once; the returned object runs on the executors. */
     ModelRemote broadcast(JavaSparkContext jsc);
 
+    /** The MLP baseline's prediction rule. */
+    String MLP_RULE = "softmax output of the backprop MLP";
+
     /** An FF model. */
     record Ff(ModelStore.Loaded loaded) implements ModelHandle {
         @Override
@@ -52,6 +58,11 @@ interface ModelHandle {
         @Override
         public String version() {
             return loaded.manifest().parameters().sha256();
+        }
+
+        @Override
+        public String predictionRule() {
+            return loaded.model().config().readout().predictionRule();
         }
 
         @Override
@@ -80,6 +91,11 @@ interface ModelHandle {
         @Override
         public String version() {
             return loaded.manifest().dl4j().sha256();
+        }
+
+        @Override
+        public String predictionRule() {
+            return MLP_RULE;
         }
 
         @Override

@@ -54,6 +54,7 @@ class MlpJobsTest {
         assertEquals(local, distributed, 1e-12);
         assertTrue(local > 0.8, "2 epochs on 2,000 images: " + local);
         assertEquals(List.of(), SchemaCheck.violations(SchemaCheck.schema("evaluation.schema.json"), SchemaCheck.json(Path.of(model, "evaluation-test.json"))));
+        assertEquals("softmax output of the backprop MLP", SchemaCheck.json(Path.of(model, "evaluation-test.json")).get("predictionRule").asText());
 
         String sal = tmp.resolve("saliency").toString();
         long rows = SaliencyJob.run(spark, Storage.local(), new SaliencyJob.Options(model, data.toString(), Split.TEST, sal, List.of(),

@@ -16,6 +16,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.ffspark.SchemaCheck;
 import org.ffspark.TestData;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
@@ -49,12 +51,13 @@ class MainTest {
         }
     }
 
-    @Test
-    void trainsEvaluatesAndWritesSchemaValidFiles(@TempDir Path tmp) throws Exception {
+    @ParameterizedTest
+    @EnumSource(org.ffspark.config.ReadoutKind.class)
+    void trainsEvaluatesAndWritesSchemaValidFiles(org.ffspark.config.ReadoutKind readout, @TempDir Path tmp) throws Exception {
         String model = tmp.resolve("model").toString();
         String data = TestData.mnistDir().toString();
         Run t = run("train", "--local", "--data", data, "--model", model, "--limit", "2000",
-                "--set", "ff.layers=784,64,64", "--set", "train.epochs=2", "--test-each-epoch");
+                "--set", "ff.layers=784,64,64", "--set", "train.epochs=2", "--set", "ff.readout=" + readout, "--test-each-epoch");
         assertEquals(0, t.code(), t.err());
         assertTrue(t.out().contains("epoch 2/2  loss"), t.out());
         assertTrue(t.out().contains("ex/s") && t.out().contains("ETA") && t.out().contains("test "), t.out());
@@ -69,6 +72,10 @@ class MainTest {
         Path json = Path.of(model, "evaluation-test.json");
         assertEquals(List.of(), SchemaCheck.violations(SchemaCheck.schema("evaluation.schema.json"), SchemaCheck.json(json)));
         assertEquals(10_000, SchemaCheck.json(json).get("examples").asInt());
+        // evaluate predicts by the model's rule, as the per-epoch test did
+        assertEquals(readout.predictionRule(), SchemaCheck.json(json).get("predictionRule").asText());
+        assertEquals(new ObjectMapper().readTree(lines.get(1)).get("testAccuracy").asDouble(),
+                SchemaCheck.json(json).get("accuracy").asDouble(), 1e-12);
     }
 
     @Test

@@ -40,9 +40,9 @@ class CompareJobTest {
         assertEquals(3, result.get(1).accuracy().length);
         List<String> csv = Files.readAllLines(Path.of(out, "results.csv"));
         assertEquals("dataset,model,epochs,test_accuracy,best_accuracy,training_seconds,examples_per_second", csv.get(0));
-        assertTrue(csv.get(1).startsWith("mnist,FF,3,") && csv.get(2).startsWith("mnist,MLP (DL4J),3,"), csv.toString());
+        assertTrue(csv.get(1).startsWith("mnist,FF (goodness),3,") && csv.get(2).startsWith("mnist,MLP (DL4J),3,"), csv.toString());
         assertEquals(3000, result.get(0).examples(), "3 epochs of 1,000 examples");
-        assertTrue(Files.readString(Path.of(out, "results.md")).contains("| mnist | FF | 3 |"));
+        assertTrue(Files.readString(Path.of(out, "results.md")).contains("| mnist | FF (goodness) | 3 |"));
         for (String png : List.of("accuracy-epoch-mnist.png", "accuracy-time-mnist.png")) {
             byte[] b = Files.readAllBytes(Path.of(out, "images", png));
             assertTrue(b.length > 1000 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G', png);
