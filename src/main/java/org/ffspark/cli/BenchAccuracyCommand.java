@@ -46,7 +46,8 @@ final class BenchAccuracyCommand implements Callable<Integer> {
     int seeds;
 
     @Option(names = "--partitions", paramLabel = "P", defaultValue = "1",
-            description = "Spark partitions on local[P] (default ${DEFAULT-VALUE}: one partition on local[2] with spark.task.cpus=2, its engine on two threads, bit-identical to the single JVM).")
+            description = {"Spark partitions on local[P] (default ${DEFAULT-VALUE}: one partition on local[2] with spark.task.cpus=2, its engine on two threads, bit-identical to the single JVM).",
+                    "With P > 1 the recipe's train.batch-size is shared: each partition trains on batch/P examples per step, averaging as the recipe's dist.* keys say."})
     int partitions;
 
     @Option(names = "--runs", paramLabel = "DIR", defaultValue = "runs/accuracy", description = "Where the seeds' runs are kept (default ${DEFAULT-VALUE}).")
@@ -60,7 +61,7 @@ final class BenchAccuracyCommand implements Callable<Integer> {
         ConfigException.require(seeds >= 1, "--seeds", seeds, "must be >= 1");
         ConfigException.require(partitions >= 1, "--partitions", partitions, "must be >= 1");
         DataFetcher.Dataset.of(dataset);
-        TrainFfConfig base = TrainFfConfig.load(recipe, List.of());
+        TrainFfConfig base = sharedBatch(TrainFfConfig.load(recipe, List.of()));
         String name = recipe.getFileName().toString().replaceFirst("\\.properties$", "") + "-" + dataset
                 + (partitions > 1 ? "-p" + partitions : "");
         Path result = out != null ? out : Path.of("bench", "results", "accuracy-" + name + ".json");
@@ -103,6 +104,22 @@ final class BenchAccuracyCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "bench-accuracy %s: mean %.2f%% (min %.2f%%, max %.2f%%) over %d seeds; written to %s%n",
                 name, 100 * a.meanTestAccuracy(), 100 * a.minTestAccuracy(), 100 * a.maxTestAccuracy(), done.size(), result);
         return Main.OK;
+    }
+
+    /**
+     * The recipe's batch is the global one: with P partitions each trains on batch/P examples per step, so a round
+     * of the averaged workers moves the parameters about as far as the single JVM's steps on the same examples.
+     */
+    private TrainFfConfig sharedBatch(TrainFfConfig cfg) {
+        int batch = cfg.train().batchSize();
+        if (partitions == 1) {
+            return cfg;
+        }
+        ConfigException.require(batch % partitions == 0 && batch / partitions >= 1, "--partitions", partitions,
+                "must divide the recipe's train.batch-size " + batch + " (each partition trains on batch/P examples per step)");
+        System.out.printf(Locale.ROOT, "bench-accuracy: %d partitions share the recipe's batch of %d: %d examples per partition and step%n",
+                partitions, batch, batch / partitions);
+        return cfg.with(ConfigKeys.BATCH_SIZE, Integer.toString(batch / partitions));
     }
 
     /**

@@ -57,4 +57,26 @@ class BenchAccuracyCommandTest {
         assertEquals(org.ffspark.cli.Main.BAD_CONFIG, changed.code(), changed.err());
         assertTrue(changed.err().contains("was trained with other settings"), changed.err());
     }
+
+    @Test
+    void partitionsShareTheRecipesBatchAndMustDivideIt(@TempDir Path tmp) throws Exception {
+        Path recipe = tmp.resolve("tiny.properties");
+        Files.writeString(recipe, "ff.layers = 784,16\ntrain.epochs = 1\ntrain.batch-size = 100\ndist.averaging-period = 150\n");
+        Path out = tmp.resolve("acc.json");
+        MainTest.Run r = MainTest.run("bench-accuracy", "--recipe", recipe.toString(), "--dataset", "mnist", "--data-dir",
+                TestData.dataDir().toString(), "--seeds", "1", "--partitions", "2", "--runs", tmp.resolve("runs").toString(),
+                "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("2 partitions share the recipe's batch of 100: 50 examples per partition and step"), r.out());
+        JsonNode doc = SchemaCheck.json(out);
+        assertEquals("50", doc.get("config").get("train.batch-size").asText());
+        assertEquals(2, doc.get("partitions").asInt());
+        assertTrue(Files.isDirectory(tmp.resolve("runs/tiny-mnist-p2/seed-42")));
+
+        MainTest.Run bad = MainTest.run("bench-accuracy", "--recipe", recipe.toString(), "--dataset", "mnist", "--data-dir",
+                TestData.dataDir().toString(), "--partitions", "3", "--runs", tmp.resolve("runs").toString());
+        assertEquals(Main.BAD_CONFIG, bad.code());
+        assertEquals("ffspark: config error: --partitions = 3: must divide the recipe's train.batch-size 100 (each partition "
+                + "trains on batch/P examples per step)", bad.err().trim());
+    }
 }
