@@ -29,15 +29,20 @@ public final class Gemm {
     private Gemm() {}
 
     /**
-     * Loads ND4J's native backend (and with it OpenBLAS), makes float32 the default, and sets the BLAS thread
-     * count. Call once per JVM before any engine work; later calls only change the thread count.
+     * Loads ND4J's native backend (and with it OpenBLAS), makes float32 the default, sets the BLAS thread count and,
+     * the first time, logs the BLAS build and kernel family. Call once per JVM before any engine work; later calls
+     * only change the thread count.
      */
     public static synchronized void init(int blasThreads) {
-        if (!initialised) {
+        boolean first = !initialised;
+        if (first) {
             Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
             initialised = true;
         }
         Nd4j.factory().blas().setMaxThreads(Math.max(1, blasThreads));
+        if (first) {
+            System.err.println("ffspark: " + BlasKernels.current().describe()); // once per JVM, driver and executors
+        }
     }
 
     /**

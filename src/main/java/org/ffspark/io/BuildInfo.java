@@ -8,16 +8,15 @@ import java.util.Properties;
 public final class BuildInfo {
     private BuildInfo() {}
 
-    /** The git commit this build came from, with "+dirty" if the tree had changes; "unknown" outside git. */
     /**
-     * The BLAS kernel family OpenBLAS was told to use ({@code OPENBLAS_CORETYPE}), recorded beside every speed
-     * figure because it decides the GEMM speed; "auto" when unset (OpenBLAS then detects the CPU itself).
+     * The kernel family this JVM's OpenBLAS runs (e.g. "Cooperlake", "Haswell"), recorded beside every speed figure
+     * and run because it decides the GEMM speed and the last bits of results.
      */
     public static String openblasCoretype() {
-        String v = System.getenv("OPENBLAS_CORETYPE");
-        return v == null || v.isEmpty() ? "auto" : v;
+        return org.ffspark.ff.BlasKernels.core();
     }
 
+    /** The git commit this build came from, with "+dirty" if the tree had changes; "unknown" outside git. */
     public static String gitCommit() {
         Properties p = new Properties();
         try (InputStream in = BuildInfo.class.getResourceAsStream("/ffspark-git.properties")) {

@@ -5,7 +5,7 @@ import java.util.Map;
 /** A Spark training run's record, {@code run.json} (schema {@code data-schemas/run.schema.json}). */
 public record RunRecord(String format, int formatVersion, String runId, String createdAt, String gitCommit, long seed,
                         Map<String, String> config, Map<String, String> dataChecksums, String data, String initModel,
-                        Spark spark, String javaVersion) {
+                        Spark spark, String javaVersion, Blas blas) {
     public static final String FORMAT = "ffspark-run";
     public static final int VERSION = 1;
 
@@ -17,7 +17,18 @@ public record RunRecord(String format, int formatVersion, String runId, String c
         Spark s = new Spark(master, sparkVersion, partitions, d.averagingPeriodBatches(), d.optimizerState().name(),
                 d.blockMomentum(), d.blockLearningRate(), rounds, d.checkpointEveryRounds(), resumed);
         return new RunRecord(FORMAT, VERSION, runId, java.time.Instant.now().toString(), BuildInfo.gitCommit(),
-                cfg.train().seed(), cfg.toMap(), checksums, data, initModel, s, System.getProperty("java.version"));
+                cfg.train().seed(), cfg.toMap(), checksums, data, initModel, s, System.getProperty("java.version"),
+                Blas.of(org.ffspark.ff.BlasKernels.current()));
+    }
+
+    /**
+     * The driver's BLAS build and kernel family (executors log their own once per JVM): results are bit-identical
+     * only within one kernel family.
+     */
+    public record Blas(String build, String kernels, String source) {
+        static Blas of(org.ffspark.ff.BlasKernels.Kernels k) {
+            return new Blas(k.build(), k.core(), k.source());
+        }
     }
 
     /** Where and how the run was distributed. */

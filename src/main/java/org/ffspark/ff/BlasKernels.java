@@ -1,0 +1,88 @@
+package org.ffspark.ff;
+
+import java.util.Map;
+
+import org.bytedeco.javacpp.Loader;
+
+/**
+ * Which OpenBLAS build and kernel family this JVM's GEMMs run on: OpenBLAS's own answer ({@code openblas_get_config},
+ * {@code openblas_get_corename}), asked through JNA since the JavaCPP presets do not map those two functions. Bit
+ * identical results are only promised within one kernel family, so every run and speed record carries it.
+ */
+public final class BlasKernels {
+    /** The environment variable that overrides OpenBLAS's own choice of kernels when set before it loads. */
+    public static final String CORETYPE_VARIABLE = "OPENBLAS_CORETYPE";
+
+    /**
+     * @param build  OpenBLAS's configuration string (version, DYNAMIC_ARCH, the kernels, thread limit)
+     * @param core   the kernel family in use, e.g. "Cooperlake", "SkylakeX", "Haswell"
+     * @param source why: "chosen by OpenBLAS for this CPU" or the environment override that forced it
+     */
+    public record Kernels(String build, String core, String source) {
+        /** One line for logs. */
+        public String describe() {
+            return "BLAS " + build + "; kernels " + core + " (" + source + ")";
+        }
+    }
+
+    private static volatile Kernels current;
+
+    private BlasKernels() {}
+
+    /** The kernels of this JVM (loads OpenBLAS if nothing did yet); asked once, then remembered. */
+    public static Kernels current() {
+        Kernels k = current;
+        if (k == null) {
+            synchronized (BlasKernels.class) {
+                if (current == null) {
+                    current = ask();
+                }
+                k = current;
+            }
+        }
+        return k;
+    }
+
+    /** The kernel family alone ({@link Kernels#core()}), as speed records store it. */
+    public static String core() {
+        return current().core();
+    }
+
+    private static Kernels ask() {
+        Gemm.init(1);
+        String override = System.getenv(CORETYPE_VARIABLE);
+        String source = override == null || override.isEmpty() ? "chosen by OpenBLAS for this CPU"
+                : CORETYPE_VARIABLE + "=" + override + " set in the environment";
+        String path = libraryPath();
+        if (path == null) {
+            return new Kernels("OpenBLAS (library not found among JavaCPP's loaded libraries)", "unknown", source);
+        }
+        try {
+            com.sun.jna.NativeLibrary lib = com.sun.jna.NativeLibrary.getInstance(path);
+            String config = lib.getFunction("openblas_get_config").invokeString(new Object[0], false);
+            String core = lib.getFunction("openblas_get_corename").invokeString(new Object[0], false);
+            return new Kernels(config.trim(), core.trim(), source);
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            return new Kernels("OpenBLAS at " + path + " (not queryable: " + e.getMessage() + ")", "unknown", source);
+        }
+    }
+
+    /**
+     * The file JavaCPP loaded the engine's OpenBLAS from: {@code libopenblas_nolapack} (the preset {@link Gemm} calls),
+     * else {@code libopenblas} (ND4J's; the same build).
+     */
+    private static String libraryPath() {
+        String fallback = null;
+        for (Map.Entry<String, String> e : Loader.getLoadedLibraries().entrySet()) {
+            String v = e.getValue();
+            String name = v == null ? "" : v.substring(v.lastIndexOf('/') + 1);
+            if (name.startsWith("libopenblas_nolapack")) {
+                return v;
+            }
+            if (name.startsWith("libopenblas") && !name.contains("jni")) {
+                fallback = v;
+            }
+        }
+        return fallback;
+    }
+}
