@@ -2,6 +2,7 @@ package org.ffspark.cli;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.ffspark.config.ConfigKeys;
@@ -11,10 +12,12 @@ import org.ffspark.config.TrainConfig;
 import org.ffspark.config.TrainFfConfig;
 import org.ffspark.data.LabeledImages;
 import org.ffspark.data.Split;
+import org.ffspark.ff.BlasKernels;
 import org.ffspark.ff.FfBenchmark;
 import org.ffspark.ff.FfFit;
 import org.ffspark.ff.FfModel;
 import org.ffspark.ff.Gemm;
+import org.ffspark.ff.GemmCheck;
 import org.ffspark.io.BuildInfo;
 import org.ffspark.io.IdxDataset;
 import org.ffspark.io.Storage;
@@ -34,7 +37,8 @@ final class BenchFfCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "100", description = "Timed training steps per configuration (default ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--epochs", defaultValue = "1", description = "Epochs for the accuracy figure; 0 skips it (default ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "4", description = "Full 60k epochs to time (the median of those after the first) and to "
+            + "train for the accuracy figure; 0 skips them (default ${DEFAULT-VALUE}).")
     int epochs;
 
     @Option(names = "--configs", split = ";", defaultValue = "784,500,500;784,2000,2000,2000,2000",
@@ -63,7 +67,11 @@ final class BenchFfCommand implements Callable<Integer> {
         Storage storage = Storage.local();
         LabeledImages train = IdxDataset.read(storage, data, Split.TRAIN).images();
         LabeledImages test = IdxDataset.read(storage, data, Split.TEST).images();
+        int cores = Runtime.getRuntime().availableProcessors();
+        double peak = GemmCheck.peakGflops(2048, 5, cores);
         Gemm.init(1);
+        System.out.printf(Locale.ROOT, "bench-ff: %s; peak %.1f GFLOP/s (best of 5 SGEMMs of 2048^3 on %d threads)%n",
+                BlasKernels.current().describe(), peak, cores);
         List<BenchRecords.FfResult> results = new java.util.ArrayList<>();
         for (String layers : configs) {
             boolean wide = layers.contains("2000");
@@ -73,22 +81,28 @@ final class BenchFfCommand implements Callable<Integer> {
             FfConfig ff = cfg.ff();
             TrainConfig tc = cfg.train();
             FfBenchmark.Result r = FfBenchmark.run(ff, tc, train, Math.max(50, steps / 4), steps, threads);
-            System.out.printf("bench-ff %s batch %d: %.2f ms/step, %.0f examples/s (%.1f s per 60k epoch), GEMM %.3f GFLOP/step, %.1f GFLOP/s achieved;"
+            System.out.printf(Locale.ROOT, "bench-ff %s batch %d: %.2f ms/step, %.0f examples/s (%.1f s per 60k epoch), GEMM %.3f GFLOP/step, %.1f GFLOP/s achieved (%.2f of the peak);"
                             + " same shapes: Nd4j.gemm %.2f ms -> ratio %.2f, direct OpenBLAS %.2f ms -> ratio %.2f%n",
                     r.layers(), r.batch(), r.stepMs(), r.examplesPerSecond(), 60000 / r.examplesPerSecond(),
-                    r.gflopsPerStep(), r.achievedGflops(), r.nd4jGemmMs(), r.ratioToNd4jGemm(), r.directGemmMs(), r.ratioToDirectGemm());
+                    r.gflopsPerStep(), r.achievedGflops(), r.achievedGflops() / peak, r.nd4jGemmMs(), r.ratioToNd4jGemm(), r.directGemmMs(), r.ratioToDirectGemm());
             Integer epochsRun = null;
             Double trainingSeconds = null;
             Integer trainingExamples = null;
             List<Double> epochTimes = null;
             Double medianEpoch = null;
+            Double epochGflops = null;
             Double accuracy = null;
             if (epochs > 0) {
                 FfModel model = FfModel.initialise(ff, tc.seed());
                 List<Double> epochSeconds = new java.util.ArrayList<>();
+                long[] flopsAfterFirst = {0, 0};
                 long t0 = System.nanoTime();
                 FfFit.fit(model, tc, train, threads, rep -> {
                     epochSeconds.add(rep.seconds());
+                    if (epochSeconds.size() == 1) {
+                        flopsAfterFirst[0] = Gemm.flopsIssued();
+                    }
+                    flopsAfterFirst[1] = Gemm.flopsIssued();
                     TrainCommand.printProgress(rep);
                 });
                 double secs = (System.nanoTime() - t0) / 1e9;
@@ -104,15 +118,21 @@ final class BenchFfCommand implements Callable<Integer> {
                 trainingExamples = train.count();
                 epochTimes = epochSeconds;
                 medianEpoch = times.medianAfterFirst();
+                double laterSeconds = epochSeconds.subList(1, epochSeconds.size()).stream().mapToDouble(Double::doubleValue).sum();
+                epochGflops = epochSeconds.size() > 1 ? (flopsAfterFirst[1] - flopsAfterFirst[0]) / laterSeconds / 1e9 : null;
+                if (epochGflops != null) {
+                    System.out.printf(Locale.ROOT, "bench-ff %s: %.1f GFLOP/s performed over the later epochs, %.2f of the peak%n",
+                            r.layers(), epochGflops, epochGflops / peak);
+                }
                 accuracy = e.accuracy();
             }
             results.add(new BenchRecords.FfResult(r.layers(), ff.norm().name(), r.batch(), r.steps(), r.stepMs(),
-                    r.examplesPerSecond(), 60000 / r.examplesPerSecond(), r.gflopsPerStep(), r.achievedGflops(), r.nd4jGemmMs(),
+                    r.examplesPerSecond(), 60000 / r.examplesPerSecond(), r.gflopsPerStep(), r.achievedGflops(), r.achievedGflops() / peak, r.nd4jGemmMs(),
                     r.ratioToNd4jGemm(), r.directGemmMs(), r.ratioToDirectGemm(), epochsRun, trainingSeconds, trainingExamples,
-                    epochTimes, medianEpoch, accuracy));
+                    epochTimes, medianEpoch, epochGflops, epochGflops == null ? null : epochGflops / peak, accuracy));
         }
-        BenchRecords.write(out, new BenchRecords.Ff(BuildInfo.gitCommit(), BuildInfo.openblasCoretype(),
-                Runtime.getRuntime().availableProcessors(), threads, results));
+        BenchRecords.write(out, new BenchRecords.Ff(BuildInfo.gitCommit(), BuildInfo.openblasCoretype(), BlasKernels.current().build(),
+                cores, threads, peak, results));
         System.out.println("bench-ff: results written to " + out);
         return Main.OK;
     }

@@ -18,15 +18,16 @@ final class BenchRecords {
     private BenchRecords() {}
 
     /** {@code bench-ff}: the engine's step speed per network, and optionally whole epochs and test accuracy. */
-    record Ff(String gitCommit, String openblasCoretype, int cores, int threads, List<FfResult> results) {}
+    record Ff(String gitCommit, String openblasCoretype, String blasBuild, int cores, int threads, double peakGflops,
+              List<FfResult> results) {}
 
     /** One network of {@code bench-ff}; the epoch fields only with {@code --epochs N > 0}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record FfResult(String layers, String norm, int batch, int steps, double msPerStep, double examplesPerSecond,
-                    double secondsPer60kEpoch, double gemmGflopPerStep, double achievedGflops, double nd4jGemmMsSameShapes,
+                    double secondsPer60kEpoch, double gemmGflopPerStep, double achievedGflops, double achievedToPeak, double nd4jGemmMsSameShapes,
                     double ratioToNd4jGemm, double directGemmMsSameShapes, double ratioToDirectGemm, Integer epochs,
                     Double trainingSeconds, Integer trainingExamples, List<Double> epochSeconds,
-                    Double medianEpochSecondsAfterFirst, Double testAccuracy) {}
+                    Double medianEpochSecondsAfterFirst, Double epochGflops, Double epochToPeak, Double testAccuracy) {}
 
     /** {@code bench-train}: Spark against the single JVM, per network and averaging period. */
     record Train(String gitCommit, String openblasCoretype, List<Integer> averagingPeriodBatches, String optimizerState,

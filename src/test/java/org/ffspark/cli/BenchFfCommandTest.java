@@ -39,13 +39,21 @@ class BenchFfCommandTest {
     void writesAResultFileMatchingItsSchema(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
         java.nio.file.Path out = tmp.resolve("bench-ff.json");
         MainTest.Run r = MainTest.run("bench-ff", "--data", org.ffspark.TestData.mnistDir().toString(), "--configs", "784,16",
-                "--steps", "40", "--epochs", "1", "--out", out.toString());
+                "--steps", "40", "--epochs", "2", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         com.fasterxml.jackson.databind.JsonNode doc = org.ffspark.SchemaCheck.json(out);
         assertEquals(List.of(), org.ffspark.SchemaCheck.violations(org.ffspark.SchemaCheck.schema("bench-ff.schema.json"), doc));
         com.fasterxml.jackson.databind.JsonNode res = doc.get("results").get(0);
         assertEquals("784,16", res.get("layers").asText());
-        assertEquals(1, res.get("epochSeconds").size());
+        assertEquals(2, res.get("epochSeconds").size());
+        double peak = doc.get("peakGflops").asDouble();
+        org.junit.jupiter.api.Assertions.assertTrue(peak > 1, "a measured peak: " + peak);
+        assertEquals(res.get("achievedGflops").asDouble() / peak, res.get("achievedToPeak").asDouble(), 1e-9);
+        // 784-16, second epoch: forward of B rows, then 2B-row forward of nothing else, gradient of B rows per step
+        double flops = 4.0 * 60000 * 784 * 16;
+        assertEquals(flops / res.get("epochSeconds").get(1).asDouble() / 1e9, res.get("epochGflops").asDouble(),
+                0.05 * res.get("epochGflops").asDouble(), "GFLOP/s performed over the second epoch");
+        assertEquals(res.get("epochGflops").asDouble() / peak, res.get("epochToPeak").asDouble(), 1e-9);
         double acc = res.get("testAccuracy").asDouble();
         org.junit.jupiter.api.Assertions.assertTrue(acc > 0.5 && acc <= 1, "one epoch of 784-16 learns: " + acc);
     }
