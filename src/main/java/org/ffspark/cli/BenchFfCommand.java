@@ -81,6 +81,8 @@ final class BenchFfCommand implements Callable<Integer> {
             FfConfig ff = cfg.ff();
             TrainConfig tc = cfg.train();
             FfBenchmark.Result r = FfBenchmark.run(ff, tc, train, Math.max(50, steps / 4), steps, threads);
+            System.out.printf(Locale.ROOT, "bench-ff %s: thread time in GEMM calls %.0f%%, in optimizer updates %.0f%%, the rest %.0f%%%n",
+                    r.layers(), 100 * r.gemmShare(), 100 * r.updateShare(), 100 * (1 - r.gemmShare() - r.updateShare()));
             System.out.printf(Locale.ROOT, "bench-ff %s batch %d: %.2f ms/step, %.0f examples/s (%.1f s per 60k epoch), GEMM %.3f GFLOP/step, %.1f GFLOP/s achieved (%.2f of the peak);"
                             + " same shapes: Nd4j.gemm %.2f ms -> ratio %.2f, direct OpenBLAS %.2f ms -> ratio %.2f%n",
                     r.layers(), r.batch(), r.stepMs(), r.examplesPerSecond(), 60000 / r.examplesPerSecond(),
@@ -127,7 +129,8 @@ final class BenchFfCommand implements Callable<Integer> {
                 accuracy = e.accuracy();
             }
             results.add(new BenchRecords.FfResult(r.layers(), ff.norm().name(), r.batch(), r.steps(), r.stepMs(),
-                    r.examplesPerSecond(), 60000 / r.examplesPerSecond(), r.gflopsPerStep(), r.achievedGflops(), r.achievedGflops() / peak, r.nd4jGemmMs(),
+                    r.examplesPerSecond(), 60000 / r.examplesPerSecond(), r.gflopsPerStep(), r.achievedGflops(), r.achievedGflops() / peak,
+                    r.gemmShare(), r.updateShare(), r.nd4jGemmMs(),
                     r.ratioToNd4jGemm(), r.directGemmMs(), r.ratioToDirectGemm(), epochsRun, trainingSeconds, trainingExamples,
                     epochTimes, medianEpoch, epochGflops, epochGflops == null ? null : epochGflops / peak, accuracy));
         }

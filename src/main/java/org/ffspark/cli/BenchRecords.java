@@ -24,7 +24,8 @@ final class BenchRecords {
     /** One network of {@code bench-ff}; the epoch fields only with {@code --epochs N > 0}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record FfResult(String layers, String norm, int batch, int steps, double msPerStep, double examplesPerSecond,
-                    double secondsPer60kEpoch, double gemmGflopPerStep, double achievedGflops, double achievedToPeak, double nd4jGemmMsSameShapes,
+                    double secondsPer60kEpoch, double gemmGflopPerStep, double achievedGflops, double achievedToPeak,
+                    double gemmTimeShare, double updateTimeShare, double nd4jGemmMsSameShapes,
                     double ratioToNd4jGemm, double directGemmMsSameShapes, double ratioToDirectGemm, Integer epochs,
                     Double trainingSeconds, Integer trainingExamples, List<Double> epochSeconds,
                     Double medianEpochSecondsAfterFirst, Double epochGflops, Double epochToPeak, Double testAccuracy) {}

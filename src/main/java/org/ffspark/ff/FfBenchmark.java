@@ -19,7 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class FfBenchmark {
     /** One configuration's figures; times in milliseconds per step of {@code batch} examples. */
     public record Result(String layers, int batch, int steps, double stepMs, double examplesPerSecond,
-                         double gflopsPerStep, double achievedGflops, double nd4jGemmMs, double directGemmMs) {
+                         double gflopsPerStep, double achievedGflops, double nd4jGemmMs, double directGemmMs,
+                         double gemmShare, double updateShare) {
         public double ratioToNd4jGemm() {
             return nd4jGemmMs / stepMs;
         }
@@ -42,12 +43,17 @@ public final class FfBenchmark {
         LayerStats stats = new LayerStats(model.layout().layers());
         double stepMs;
         long flops;
+        double gemmShare;
+        double updateShare;
         Gemm.init(1);
         try (FfTrainer t = new FfTrainer(model, train, b, threads)) {
             int last = model.layout().layers() - 1;
             flops = t.flopsPerStep(b, 0, last);
             long total = 0;
             for (int s = 0; s < warmup + steps; s++) {
+                if (s == warmup) {
+                    StepProfile.start();
+                }
                 int from = (s * b) % Math.max(1, data.count() - b);
                 for (int i = 0; i < b; i++) {
                     data.copyPixels(from + i, images, i * LabeledImages.PIXELS);
@@ -61,12 +67,17 @@ public final class FfBenchmark {
                 }
             }
             stepMs = total / 1e6 / steps;
+            StepProfile.stop();
+            // Shares of the steps' thread time (threads x wall time) spent in GEMM calls and in optimizer updates.
+            double threadNanos = (double) total * threads;
+            gemmShare = StepProfile.gemmNanos() / threadNanos;
+            updateShare = StepProfile.updateNanos() / threadNanos;
         }
         double nd4j = referenceNd4j(model.layout(), b, Math.max(10, steps / 2));
         double direct = referenceDirect(model.layout(), b, Math.max(10, steps / 2));
         Gemm.init(1);
         return new Result(FfConfig.join(cfg.layerSizes()), b, steps, stepMs, b / stepMs * 1000, flops / 1e9,
-                flops / stepMs / 1e6, nd4j, direct);
+                flops / stepMs / 1e6, nd4j, direct, gemmShare, updateShare);
     }
 
     /** The (m, n, k, transA) GEMMs of one full-batch step: forward and weight gradient of every layer. */

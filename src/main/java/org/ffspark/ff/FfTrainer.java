@@ -404,6 +404,7 @@ public final class FfTrainer implements AutoCloseable {
                     Gemm.sgemm(true, false, r1 - r0, n, k, inputs[l], r0, in, deltas[l], 0, n, 0f, gradN, wOff + (long) r0 * n, n);
                 }
                 int labelEnd = l == 0 ? wOff + LABELS * n : wOff;
+                long t0 = update && StepProfile.on() ? System.nanoTime() : 0;
                 for (int s = wOff + r0 * n; s < wOff + r1 * n; s += BLOCK) {
                     int e = Math.min(wOff + r1 * n, s + BLOCK);
                     gradN.get(s, grad, s, e - s);
@@ -415,6 +416,9 @@ public final class FfTrainer implements AutoCloseable {
                         optimizer.update(p, grad, s, e, l, lr);
                         weights.sync(s, e);
                     }
+                }
+                if (t0 != 0) {
+                    StepProfile.update(System.nanoTime() - t0);
                 }
                 if (index == 1) {
                     int bOff = layout.biasOffset(l);

@@ -55,8 +55,12 @@ public final class Gemm {
         if (!initialised) {
             init(1);
         }
+        long t0 = StepProfile.on() ? System.nanoTime() : 0;
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                 m, n, k, 1f, a.at(aOff), lda, b.at(bOff), ldb, beta, c.at(cOff), ldc);
+        if (t0 != 0) {
+            StepProfile.gemm(System.nanoTime() - t0);
+        }
         FLOPS.add(2L * m * n * k);
     }
 }
