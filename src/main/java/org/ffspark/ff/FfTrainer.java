@@ -35,6 +35,11 @@ import org.ffspark.config.TrainConfig;
  *       same pass. No per-chunk gradient copies, no summing of partial gradients.</li>
  * </ol>
  *
+ * <p>Peer normalisation ({@code train.peer-norm} λ) adds {@code λ/(1−m)·Σ_j (r_j − r̄)²} to each trained layer's
+ * loss, {@code r} the running mean of each unit's activity on positive rows (kept after the optimizer's moments);
+ * its gradient needs the whole batch's mean, so the two chunks then meet once per layer. The softmax readout
+ * ({@code ff.readout}) trains in {@link #readoutStep}, on its own pass of the batch with the neutral label.
+ *
  * <p>All buffers are allocated once for {@code maxBatch}. Not thread safe: one caller at a time.
  */
 public final class FfTrainer implements AutoCloseable {
