@@ -49,10 +49,13 @@ public final class BlasKernels {
     }
 
     private static Kernels ask() {
-        Gemm.init(1);
+        Gemm.ensureLoaded();
         String override = System.getenv(CORETYPE_VARIABLE);
         String source = override == null || override.isEmpty() ? "chosen by OpenBLAS for this CPU"
                 : CORETYPE_VARIABLE + "=" + override + " set in the environment";
+        if (override != null && !override.isEmpty() && cpuHasAvx512() && !override.matches("(?i)skylakex|cooperlake|sapphirerapids")) {
+            source += "; kept, though this CPU has AVX-512: unset it for OpenBLAS's own, faster choice";
+        }
         String path = libraryPath();
         if (path == null) {
             return new Kernels("OpenBLAS (library not found among JavaCPP's loaded libraries)", "unknown", source);
@@ -64,6 +67,17 @@ public final class BlasKernels {
             return new Kernels(config.trim(), core.trim(), source);
         } catch (UnsatisfiedLinkError | RuntimeException e) {
             return new Kernels("OpenBLAS at " + path + " (not queryable: " + e.getMessage() + ")", "unknown", source);
+        }
+    }
+
+    /** Whether {@code /proc/cpuinfo} lists AVX-512 Foundation (false where there is no such file). */
+    static boolean cpuHasAvx512() {
+        try {
+            java.nio.file.Path info = java.nio.file.Path.of("/proc/cpuinfo");
+            return java.nio.file.Files.exists(info)
+                    && java.nio.file.Files.readAllLines(info).stream().anyMatch(l -> l.startsWith("flags") && l.contains(" avx512f"));
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 

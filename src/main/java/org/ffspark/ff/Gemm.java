@@ -45,6 +45,13 @@ public final class Gemm {
         }
     }
 
+    /** Loads the backend with one BLAS thread if nothing did yet; leaves a thread count set earlier alone. */
+    static void ensureLoaded() {
+        if (!initialised) {
+            init(1);
+        }
+    }
+
     /**
      * {@code C[m,n] = op(A) · op(B) + beta · C}, all row-major; {@code op(A)} is [m,k], {@code op(B)} is [k,n].
      * Offsets are in floats.
@@ -52,9 +59,7 @@ public final class Gemm {
     static void sgemm(boolean transA, boolean transB, int m, int n, int k,
                       NativeFloats a, long aOff, int lda, NativeFloats b, long bOff, int ldb,
                       float beta, NativeFloats c, long cOff, int ldc) {
-        if (!initialised) {
-            init(1);
-        }
+        ensureLoaded();
         long t0 = StepProfile.on() ? System.nanoTime() : 0;
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                 m, n, k, 1f, a.at(aOff), lda, b.at(bOff), ldb, beta, c.at(cOff), ldc);
