@@ -90,15 +90,7 @@ public final class FfRowForward implements AutoCloseable {
             System.arraycopy(p, w0 + c * n, out, 0, n);
             return;
         }
-        java.util.Arrays.fill(out, 0, n, 0f);
-        for (int k = 0; k < 10; k++) {
-            for (int j = 0; j < n; j++) {
-                out[j] += p[w0 + k * n + j];
-            }
-        }
-        for (int j = 0; j < n; j++) {
-            out[j] *= ReadoutKind.NEUTRAL;
-        }
+        LayerMath.neutralRow(p, w0, n, out);
     }
 
     /** The label pixels' sum of squares: 1 for a one-hot label, 10 · 0.1² for the neutral label. */

@@ -1,6 +1,7 @@
 package org.ffspark.ff;
 
 import org.ffspark.config.NormKind;
+import org.ffspark.config.ReadoutKind;
 
 /**
  * The element-wise parts of an FF layer, fused into single passes over heap float arrays (which the JIT
@@ -17,11 +18,16 @@ final class LayerMath {
      * so positive, negative and all candidate labels of one image share the same multiplier.
      */
     static void loadImages(float[] images, int first, int count, float[] x, float[] inv, NormKind norm) {
+        loadImages(images, first, count, x, inv, norm, 1.0);
+    }
+
+    /** As above, for label pixels whose squares sum to {@code labelSumSquares} (the neutral label's: 10 · 0.1²). */
+    static void loadImages(float[] images, int first, int count, float[] x, float[] inv, NormKind norm, double labelSumSquares) {
         final int d = 784;
         for (int r = 0; r < count; r++) {
             int src = (first + r) * d;
             int dst = r * d;
-            double ss = 1.0;
+            double ss = labelSumSquares;
             for (int p = 0; p < 10; p++) {
                 x[dst + p] = 0f;
             }
@@ -98,6 +104,19 @@ final class LayerMath {
             for (int j = 0; j < n; j++) {
                 u[o + j] = h[o + j] * s;
             }
+        }
+    }
+
+    /** The neutral label's share of the first layer, {@code 0.1 · Σ_c W0[c]}, into {@code out [n]}. */
+    static void neutralRow(float[] params, int w0, int n, float[] out) {
+        java.util.Arrays.fill(out, 0, n, 0f);
+        for (int c = 0; c < 10; c++) {
+            for (int j = 0; j < n; j++) {
+                out[j] += params[w0 + c * n + j];
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            out[j] *= ReadoutKind.NEUTRAL;
         }
     }
 

@@ -88,7 +88,7 @@ final class NeutralForward implements AutoCloseable {
             return logits;
         }
         final float[] p = model.params();
-        loadNeutral(images, first, b);
+        LayerMath.loadImages(images, first, b, x, inv, norm, C * (double) ReadoutKind.NEUTRAL * ReadoutKind.NEUTRAL);
         xN.put(0, x, 0, b * D);
         int last = layout.layers() - 1;
         int read = layout.readoutFirstLayer();
@@ -98,14 +98,7 @@ final class NeutralForward implements AutoCloseable {
             if (l == 0) {
                 Gemm.sgemm(false, false, b, n, D, xN, 0, D, weights.buffer(), layout.weightOffset(0), n, 0f, zN, 0, n);
                 zN.get(0, zImg, 0, b * n);
-                int w0 = layout.weightOffset(0);
-                for (int j = 0; j < n; j++) {
-                    float s = 0f;
-                    for (int c = 0; c < C; c++) {
-                        s += p[w0 + c * n + j];
-                    }
-                    neutralRow[j] = ReadoutKind.NEUTRAL * s;
-                }
+                LayerMath.neutralRow(p, layout.weightOffset(0), n, neutralRow);
                 int b0 = layout.biasOffset(0);
                 for (int r = 0; r < b; r++) {
                     float s = inv[r];
@@ -184,24 +177,6 @@ final class NeutralForward implements AutoCloseable {
     /** The readout bias's gradient from the last {@link #gradient} call. */
     float[] biasGradient() {
         return biasGrad;
-    }
-
-    /** Copies images into {@link #x} with zero label pixels and computes each row's normaliser for the neutral label. */
-    private void loadNeutral(float[] images, int first, int b) {
-        for (int r = 0; r < b; r++) {
-            int src = (first + r) * D;
-            int dst = r * D;
-            double ss = C * (double) ReadoutKind.NEUTRAL * ReadoutKind.NEUTRAL;
-            for (int q = 0; q < C; q++) {
-                x[dst + q] = 0f;
-            }
-            for (int q = C; q < D; q++) {
-                float v = images[src + q];
-                x[dst + q] = v;
-                ss += v * v;
-            }
-            inv[r] = norm.inverse(ss, D);
-        }
     }
 
     @Override
