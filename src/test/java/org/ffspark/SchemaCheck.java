@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * Checks a JSON document against a schema in {@code data-schemas/}: the subset of JSON Schema those files use
  * (type, required, properties, additionalProperties=false, items, enum, const, minimum, maximum, minItems,
- * maxItems, pattern). Returns the list of violations, each with its JSON path.
+ * maxItems, pattern, oneOf, not). Returns the list of violations, each with its JSON path.
  */
 public final class SchemaCheck {
     private static final ObjectMapper M = new ObjectMapper();
@@ -68,6 +68,18 @@ public final class SchemaCheck {
             if (!any) {
                 out.add(path + ": " + d + " not in " + s.get("enum"));
             }
+        }
+        if (s.has("oneOf")) {
+            int valid = 0;
+            for (JsonNode alt : s.get("oneOf")) {
+                valid += violations(alt, d).isEmpty() ? 1 : 0;
+            }
+            if (valid != 1) {
+                out.add(path + ": matches " + valid + " of the oneOf alternatives, expected exactly 1");
+            }
+        }
+        if (s.has("not") && violations(s.get("not"), d).isEmpty()) {
+            out.add(path + ": matches the schema under 'not'");
         }
         if (s.has("minimum") && d.isNumber() && d.asDouble() < s.get("minimum").asDouble()) {
             out.add(path + ": " + d + " < minimum " + s.get("minimum"));

@@ -86,7 +86,9 @@ public final class TestData {
 
     public static Dist dist(int period, int checkpointEvery, int failRound, org.ffspark.config.OptimizerState state,
                             float blockMomentum, float blockLearningRate) {
-        return new Dist(new org.ffspark.config.DistConfig(period, checkpointEvery, state, blockMomentum, blockLearningRate), failRound);
+        // Every checkpoint kept (the resume tests pick which ones survive a simulated crash).
+        return new Dist(new org.ffspark.config.DistConfig(period, checkpointEvery, state, blockMomentum, blockLearningRate,
+                Integer.MAX_VALUE, 0), failRound);
     }
 
     /** Bytes of an images IDX file with the given header fields and payload. */

@@ -153,6 +153,16 @@ public final class ConfigKeys {
             "Checkpoint every N averaging rounds and after the last; 0 = never. Does not change the result.")
             .rule(v -> v >= 0, "must be >= 0 (0 = never)"));
 
+    public static final Param<Integer> CHECKPOINT_KEEP = add(intKey("dist.checkpoint-keep", "3",
+            "Checkpoints kept: once a checkpoint is written, all but the newest N are deleted (permanent ones "
+                    + "excepted). Does not change the result.")
+            .rule(v -> v >= 1, "must be >= 1"));
+
+    public static final Param<Integer> CHECKPOINT_PERMANENT_EVERY = add(intKey("dist.checkpoint-permanent-every", "0",
+            "Every N-th checkpoint of the cadence (after round N * dist.checkpoint-every, 2N * ..., ...) is kept "
+                    + "for good besides the newest dist.checkpoint-keep; 0 = none. Does not change the result.")
+            .rule(v -> v >= 0, "must be >= 0 (0 = none)"));
+
     private ConfigKeys() {}
 
     /** The declaration a record calls {@code name}, under its present or a former name; null when unknown. */

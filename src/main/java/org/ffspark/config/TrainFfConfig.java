@@ -80,7 +80,8 @@ public record TrainFfConfig(FfConfig ff, TrainConfig train, DistConfig dist) {
                 get(v, ConfigKeys.WEIGHT_DECAY_MODE), get(v, ConfigKeys.SHIFT_PIXELS), get(v, ConfigKeys.DROPOUT),
                 get(v, ConfigKeys.PEER_NORM), get(v, ConfigKeys.READOUT_LR_SCALE));
         DistConfig dist = new DistConfig(get(v, ConfigKeys.AVERAGING_PERIOD), get(v, ConfigKeys.CHECKPOINT_EVERY),
-                get(v, ConfigKeys.OPTIMIZER_STATE), get(v, ConfigKeys.BLOCK_MOMENTUM), get(v, ConfigKeys.BLOCK_LR));
+                get(v, ConfigKeys.OPTIMIZER_STATE), get(v, ConfigKeys.BLOCK_MOMENTUM), get(v, ConfigKeys.BLOCK_LR),
+                get(v, ConfigKeys.CHECKPOINT_KEEP), get(v, ConfigKeys.CHECKPOINT_PERMANENT_EVERY));
         return new TrainFfConfig(ff, train, dist);
     }
 
@@ -124,6 +125,8 @@ public record TrainFfConfig(FfConfig ff, TrainConfig train, DistConfig dist) {
         put(m, ConfigKeys.BLOCK_MOMENTUM, dist.blockMomentum());
         put(m, ConfigKeys.BLOCK_LR, dist.blockLearningRate());
         put(m, ConfigKeys.CHECKPOINT_EVERY, dist.checkpointEveryRounds());
+        put(m, ConfigKeys.CHECKPOINT_KEEP, dist.checkpointKeep());
+        put(m, ConfigKeys.CHECKPOINT_PERMANENT_EVERY, dist.checkpointPermanentEvery());
         if (m.size() != ConfigKeys.all().size()) {
             throw new IllegalStateException("toMap covers " + m.size() + " of " + ConfigKeys.all().size() + " keys");
         }

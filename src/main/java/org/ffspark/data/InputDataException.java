@@ -11,6 +11,15 @@ public final class InputDataException extends RuntimeException {
         super(file + ": " + problem);
     }
 
+    private InputDataException(String message) {
+        super(message);
+    }
+
+    /** The same error again from its whole message, e.g. on the driver for one an executor found. */
+    public static InputDataException again(String message) {
+        return new InputDataException(message);
+    }
+
     public InputDataException(String file, String problem, Throwable cause) {
         super(file + ": " + problem, cause);
     }

@@ -91,6 +91,35 @@ public record TrainState(float[] params, float[] firstMoment, float[] secondMome
     }
 
     /** This state with a zero block velocity (the start of a run with block momentum). */
+    /**
+     * Where the state first holds a NaN or an infinity ("parameter 12 is NaN", "first moment 3 is Infinity", ...),
+     * or null when every value is finite.
+     */
+    public String firstNonFinite() {
+        String[] names = {"parameter", "first moment", "second moment", "block velocity"};
+        float[][] arrays = {params, firstMoment, secondMoment, blockVelocity};
+        for (int a = 0; a < arrays.length; a++) {
+            float[] v = arrays[a];
+            for (int i = 0; i < v.length; i++) {
+                if (!Float.isFinite(v[i])) {
+                    return names[a] + " " + i + " is " + v[i];
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Throws the error of a diverged run, naming {@code where} and the first non-finite value, when the state holds
+     * one: an update can turn the parameters non-finite after the last forward pass whose statistics were checked.
+     */
+    public void requireFinite(String where) {
+        String bad = firstNonFinite();
+        if (bad != null) {
+            throw LayerStats.diverged("at " + where + " (" + bad + ")");
+        }
+    }
+
     public TrainState withZeroVelocity() {
         return new TrainState(params, firstMoment, secondMoment, steps, workers, new float[params.length]);
     }

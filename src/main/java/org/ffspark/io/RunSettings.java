@@ -23,10 +23,13 @@ import org.ffspark.config.TrainFfConfig;
 public final class RunSettings {
     private RunSettings() {}
 
-    /** The configuration (without the checkpoint cadence), the partition count and the training data's checksums. */
+    /** The configuration (without the checkpoint cadence and retention), the partition count and the training data's checksums. */
     public static Map<String, String> of(TrainFfConfig cfg, int partitions, Map<String, String> checksums) {
         Map<String, String> m = new TreeMap<>(cfg.toMap());
-        m.remove(ConfigKeys.CHECKPOINT_EVERY.name());  // the cadence does not change the result
+        // The checkpoint cadence and retention do not change the result.
+        m.remove(ConfigKeys.CHECKPOINT_EVERY.name());
+        m.remove(ConfigKeys.CHECKPOINT_KEEP.name());
+        m.remove(ConfigKeys.CHECKPOINT_PERMANENT_EVERY.name());
         m.put("spark.partitions", Integer.toString(partitions));
         checksums.forEach((k, v) -> m.put("data." + k, v));
         return m;

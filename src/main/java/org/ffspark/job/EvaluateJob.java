@@ -14,6 +14,7 @@ import org.ffspark.io.ImagesMeta;
 import org.ffspark.io.IdxDataset;
 import org.ffspark.io.Storage;
 import org.ffspark.report.Evaluation;
+import org.ffspark.train.Checked;
 import org.ffspark.train.Shards;
 
 /**
@@ -41,18 +42,17 @@ public final class EvaluateJob {
 
     private static JavaRDD<LabeledImages> parts(SparkSession spark, JavaSparkContext jsc, Storage storage, String data, Split split) {
         if (ImagesMeta.isIngested(storage, data)) {
-            return Shards.requireImages(spark.read().parquet(data), data).filter("split = '" + split.id() + "'").select("id", "label", "pixels").javaRDD()
+            JavaRDD<Checked<LabeledImages>> decoded = Shards.requireImages(spark.read().parquet(data), data)
+                    .filter("split = '" + split.id() + "'").select("id", "label", "pixels").javaRDD()
                     .mapPartitions(it -> {
                         List<Row> rows = new ArrayList<>();
                         it.forEachRemaining(rows::add);
-                        byte[] px = new byte[rows.size() * LabeledImages.PIXELS];
-                        byte[] lb = new byte[rows.size()];
-                        for (int i = 0; i < rows.size(); i++) {
-                            System.arraycopy(Shards.requireRow(rows.get(i), data), 0, px, i * LabeledImages.PIXELS, LabeledImages.PIXELS);
-                            lb[i] = (byte) rows.get(i).getInt(1);
-                        }
-                        return List.of(new LabeledImages("part", px, lb)).iterator();
+                        return List.of(Checked.of(rows, r -> Shards.images("part", r, data))).iterator();
                     });
+            // A bad row fails here, after one task attempt, with its one-line message (the evaluation then reads
+            // the rows again: cheaper than holding them, and a held test split would outlive this job).
+            Checked.requireNone(decoded);
+            return decoded.map(Checked::get);
         }
         LabeledImages all = IdxDataset.read(storage, data, split).images();
         Broadcast<LabeledImages> bc = jsc.broadcast(all);

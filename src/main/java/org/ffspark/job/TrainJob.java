@@ -93,9 +93,9 @@ public final class TrainJob {
                 }
             }
             ModelStore.Provenance prov = new ModelStore.Provenance(cfg.modelMap(), checksums, seed, BuildInfo.gitCommit(), runId, RunIds.now());
-            MetricsFile metrics = new MetricsFile(storage, new Path(runPath, "metrics.jsonl"), runId,
+            MetricsFile metrics = new MetricsFile(storage, new Path(runPath, CheckpointStore.METRICS), runId,
                     ck.map(CheckpointStore.Checkpoint::metricLines).orElse(List.of()));
-            int every = cfg.dist().checkpointEveryRounds();
+            CheckpointStore.Retention retention = CheckpointStore.Retention.of(cfg.dist());
             LabeledImages test = opt.testEachEpoch() ? TestSets.load(spark, storage, opt.data(), Split.TEST) : null;
             state = trainer.run(state, firstRound, (report, s) -> {
                 int next = report.position().round() + 1;
@@ -103,14 +103,14 @@ public final class TrainJob {
                 Double testAccuracy = test != null && epochEnd
                         ? Evaluation.ofFf(new FfModel(cfg.ff(), s.params()), test).accuracy() : null;
                 boolean last = report.position().round() == report.rounds() - 1;
-                metrics.add(roundLine(report, testAccuracy), epochEnd || last);
-                if (every > 0 && ((report.position().round() + 1) % every == 0 || last)) {
-                    checkpoints.write(report.position().round(), s, cfg.ff(), prov, metrics.lines(), settings);
+                boolean checkpoint = retention.due(report.position().round(), last);
+                metrics.add(roundLine(report, testAccuracy), epochEnd || last || checkpoint);  // before the checkpoint counts them
+                if (checkpoint) {
+                    checkpoints.write(report.position().round(), s, cfg.ff(), prov, metrics.lines().size(), settings, retention);
                 }
                 progress.roundDone(report, s);
             });
             FfModel model = new FfModel(cfg.ff(), state.params());
-            model.requireFiniteParameters();
             RunRecord run = RunRecord.of(spark.sparkContext().master(), spark.version(), cfg, checksums, runId, n,
                     opt.data(), opt.initModel(), opt.resume(), trainer.totalRounds());
             try (AtomicOutput out = AtomicOutput.begin(storage, modelPath, runId, opt.overwrite())) {

@@ -59,10 +59,14 @@ public final class Shards {
         }));
     }
 
-    /** Shards of the training split of a Parquet data set written by the ingest job. */
+    /**
+     * Shards of the training split of a Parquet data set written by the ingest job. A bad row fails the job after
+     * one task attempt with its one-line message ({@link Checked}): the shards are decoded once to find bad rows,
+     * then again from the same shuffle output into the cache.
+     */
     public static JavaRDD<LabeledImages> fromParquet(SparkSession spark, String dir, int n, long seed) {
         JavaRDD<Row> rows = requireImages(spark.read().parquet(dir), dir).filter("split = 'train'").select("id", "label", "pixels").javaRDD();
-        return cache(rows.mapToPair(r -> new Tuple2<>(shardOf(r.getLong(0), n, seed), r))
+        JavaRDD<Checked<LabeledImages>> decoded = rows.mapToPair(r -> new Tuple2<>(shardOf(r.getLong(0), n, seed), r))
                 .partitionBy(new org.apache.spark.HashPartitioner(n))
                 .mapPartitions(it -> {
                     List<Row> list = new ArrayList<>();
@@ -73,15 +77,23 @@ public final class Shards {
                         list.add(t._2());
                     }
                     list.sort(Comparator.comparingLong(r -> r.getLong(0)));
-                    byte[] px = new byte[list.size() * LabeledImages.PIXELS];
-                    byte[] lb = new byte[list.size()];
-                    for (int i = 0; i < list.size(); i++) {
-                        Row r = list.get(i);
-                        System.arraycopy(requireRow(r, dir), 0, px, i * LabeledImages.PIXELS, LabeledImages.PIXELS);
-                        lb[i] = (byte) r.getInt(1);
-                    }
-                    return List.of(new LabeledImages(dir + "#" + shard, px, lb)).iterator();
-                }, true));
+                    String name = dir + "#" + shard;
+                    return List.of(Checked.of(list, l -> images(name, l, dir))).iterator();
+                }, true);
+        Checked.requireNone(decoded);
+        return cache(decoded.map(Checked::get));
+    }
+
+    /** Rows (id, label, pixels) as one block of images, each row checked ({@link #requireRow}). */
+    public static LabeledImages images(String name, List<Row> rows, String dir) {
+        byte[] px = new byte[rows.size() * LabeledImages.PIXELS];
+        byte[] lb = new byte[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            System.arraycopy(requireRow(r, dir), 0, px, i * LabeledImages.PIXELS, LabeledImages.PIXELS);
+            lb[i] = (byte) r.getInt(1);
+        }
+        return new LabeledImages(name, px, lb);
     }
 
     /** The columns (name, type) of data-schemas/images.avsc that readers use. */

@@ -58,6 +58,8 @@ public final class SparkFfTrainer {
      * either way; false allocates a fresh engine every round.
      */
     public static final String REUSE_ENGINES = "spark.ffspark.reuseEngines";
+    /** A test seam: a thread-local Spark property naming the round whose update ends with a NaN ({@link #nanAfterRound}). */
+    public static final String NAN_AFTER_ROUND = "ffspark.test.nanAfterRound";
 
     /** Sets {@link #SPARK_DEFAULTS} on {@code conf} where it has no value. */
     public static org.apache.spark.SparkConf withDefaults(org.apache.spark.SparkConf conf) {
@@ -84,6 +86,8 @@ public final class SparkFfTrainer {
     private final DistConfig options;
     /** A package-private seam for the fault-tolerance tests: the round whose first task attempt fails (-1: none). */
     private int failFirstAttemptOfRound = -1;
+    /** A package-private seam for the divergence tests: the round whose updates end with a NaN (-1: none). */
+    private int nanAfterRound = -1;
     private final int partitions;
     private final int roundsPerEpoch;
     private final int phases;
@@ -99,6 +103,8 @@ public final class SparkFfTrainer {
         this.train = train;
         this.options = options;
         this.partitions = shards.getNumPartitions();
+        String nan = jsc.getLocalProperty(NAN_AFTER_ROUND);
+        this.nanAfterRound = nan == null ? -1 : Integer.parseInt(nan);
         String reuse = jsc.getLocalProperty(REUSE_ENGINES);
         this.reuseEngines = reuse != null ? Boolean.parseBoolean(reuse) : jsc.getConf().getBoolean(REUSE_ENGINES, true);
         int batch = train.batchSize();
@@ -125,6 +131,12 @@ public final class SparkFfTrainer {
     /** Makes the first attempt of {@code round}'s partition-0 task fail (the fault-tolerance tests' seam). */
     SparkFfTrainer failFirstAttemptOfRound(int round) {
         this.failFirstAttemptOfRound = round;
+        return this;
+    }
+
+    /** Makes every partition that trained in {@code round} return a NaN parameter after its last step (the divergence tests' seam). */
+    SparkFfTrainer nanAfterRound(int round) {
+        this.nanAfterRound = round;
         return this;
     }
 
@@ -190,8 +202,10 @@ public final class SparkFfTrainer {
                 for (int l = 0; l < stats.layers(); l++) {
                     examples = Math.max(examples, stats.examples(l));
                 }
-                // Stop before a diverged state reaches a checkpoint or the model.
+                // Stop before a diverged state reaches a checkpoint or the model: the forward statistics, then the
+                // state itself (an update after the round's last forward pass may have gone non-finite).
                 stats.requireFinite("round " + (r + 1));
+                state.requireFinite("round " + (r + 1));
                 double secs = (t3 - t0) / 1e9;
                 double elapsed = (t3 - started) / 1e9;
                 double eta = elapsed / (r + 1 - firstRound) * (total - r - 1);
@@ -215,6 +229,7 @@ public final class SparkFfTrainer {
         final int period = options.averagingPeriodBatches();
         final int n = partitions;
         final int failRound = failFirstAttemptOfRound;
+        final int nanRound = nanAfterRound;
         final boolean perWorker = options.optimizerState() == OptimizerState.PER_WORKER;
         final String run = runId;
         final boolean reuse = reuseEngines;
@@ -265,6 +280,9 @@ public final class SparkFfTrainer {
                 } else {
                     lease.discard();
                 }
+            }
+            if (nanRound == pos.round() && ran > 0) {
+                vector[0] = Float.NaN;
             }
             double secs = (System.nanoTime() - tf - ownFetch[0]) / 1e9;
             return List.of(new RoundResult(n).add(p, vector, own, steps, ran, stats, (tf - t0 + ownFetch[0]) / 1e9, secs)).iterator();
