@@ -53,6 +53,12 @@ final class BenchAccuracyCommand implements Callable<Integer> {
     @Option(names = "--runs", paramLabel = "DIR", defaultValue = "runs/accuracy", description = "Where the seeds' runs are kept (default ${DEFAULT-VALUE}).")
     String runs;
 
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "1",
+            description = {"Seeds trained at once (default ${DEFAULT-VALUE}), each on one engine thread, with one partition each (--partitions 1):",
+                    "the same results as one after the other (one and two engine threads are bit-identical), more examples per second",
+                    "on two cores, longer wall time per seed (recorded as parallelSeeds)."})
+    int parallel;
+
     @Option(names = "--out", paramLabel = "FILE", description = "Result file (default bench/results/accuracy-<recipe>-<dataset>[-p<P>].json).")
     Path out;
 
@@ -66,44 +72,72 @@ final class BenchAccuracyCommand implements Callable<Integer> {
                 + (partitions > 1 ? "-p" + partitions : "");
         Path result = out != null ? out : Path.of("bench", "results", "accuracy-" + name + ".json");
         String data = Path.of(dataDir, dataset).toString();
-        List<BenchRecords.AccuracySeed> done = new ArrayList<>();
-        // One partition: one task holding both cores, so its engine runs two threads (the same bits as one).
-        try (SparkSession spark = partitions == 1 ? Sessions.open("bench-accuracy", "local[2]", java.util.Map.of("spark.task.cpus", "2"))
-                : Sessions.open("bench-accuracy", "local[" + partitions + "]")) {
+        ConfigException.require(parallel >= 1 && (parallel == 1 || partitions == 1), "--parallel", parallel,
+                "must be >= 1, and 1 with --partitions > 1");
+        int atOnce = Math.min(parallel, seeds);
+        BenchRecords.AccuracySeed[] done = new BenchRecords.AccuracySeed[seeds];
+        // One partition: one task holding both cores, so its engine runs two threads (the same bits as one); seeds
+        // at once: one core per task.
+        try (SparkSession spark = partitions > 1 ? Sessions.open("bench-accuracy", "local[" + partitions + "]")
+                : atOnce > 1 ? Sessions.open("bench-accuracy", "local[" + atOnce + "]")
+                : Sessions.open("bench-accuracy", "local[2]", java.util.Map.of("spark.task.cpus", "2"))) {
             Storage storage = new Storage(spark.sparkContext().hadoopConfiguration());
-            for (int i = 0; i < seeds; i++) {
-                long seed = base.train().seed() + i;
-                TrainFfConfig cfg = oneRoundPerEpoch(base.with(ConfigKeys.SEED, Long.toString(seed)));
-                String model = Path.of(runs, name, "seed-" + seed).toString();
-                Path metrics = Path.of(model, "metrics.jsonl");
-                Double wall = null;
-                if (Files.exists(metrics)) {
-                    java.util.Map<String, String> trained = ModelStore.read(storage, model).manifest().hyperParameters();
-                    // Keys added since that run was trained count at their defaults, as on a resume.
-                    if (!RunSettings.currentNames(trained, cfg.modelMap().keySet()).equals(new java.util.TreeMap<>(cfg.modelMap()))) {
-                        throw new ConfigException("--runs: " + model + " was trained with other settings than "
-                                + recipe + " (seed " + seed + "); remove it, or keep results apart with another --runs");
-                    }
-                } else {
-                    boolean resume = Files.isDirectory(Path.of(model + ".run"));
-                    System.out.printf(Locale.ROOT, "bench-accuracy %s seed %d: %s%n", name, seed, resume ? "resuming" : "training");
-                    long t0 = System.nanoTime();
-                    TrainJob.run(spark, storage, cfg, new TrainJob.Options(data, model, null, partitions, resume, false, null, true, false),
-                            (r, s) -> TrainCommand.printRound(r), w -> System.err.println("bench-accuracy: warning: " + w));
-                    wall = resume ? null : (System.nanoTime() - t0) / 1e9;
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(atOnce);
+            try {
+                List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+                for (int i = 0; i < seeds; i++) {
+                    int index = i;
+                    futures.add(pool.submit(() -> {
+                        done[index] = seed(spark, storage, base, name, data, base.train().seed() + index, atOnce > 1);
+                    }));
                 }
-                done.add(seedResult(seed, metrics, wall));
-                BenchRecords.AccuracySeed r = done.get(done.size() - 1);
-                System.out.printf(Locale.ROOT, "bench-accuracy %s seed %d: test accuracy %.2f%% (best %.2f%% at epoch %d), %.0f s training%n",
-                        name, seed, 100 * r.testAccuracy(), 100 * r.bestAccuracy(), r.bestEpoch(), r.trainingSeconds());
+                for (java.util.concurrent.Future<?> f : futures) {
+                    f.get();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("bench-accuracy interrupted", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+            } finally {
+                pool.shutdownNow();
             }
         }
         BenchRecords.Accuracy a = BenchRecords.Accuracy.of(BuildInfo.gitCommit(), BuildInfo.openblasCoretype(), recipe.toString(),
-                dataset, partitions, base.toMap(), done);
+                dataset, partitions, atOnce, base.toMap(), List.of(done));
         BenchRecords.write(result, a);
         System.out.printf(Locale.ROOT, "bench-accuracy %s: mean %.2f%% (min %.2f%%, max %.2f%%) over %d seeds; written to %s%n",
-                name, 100 * a.meanTestAccuracy(), 100 * a.minTestAccuracy(), 100 * a.maxTestAccuracy(), done.size(), result);
+                name, 100 * a.meanTestAccuracy(), 100 * a.minTestAccuracy(), 100 * a.maxTestAccuracy(), seeds, result);
         return Main.OK;
+    }
+
+    /** Trains (or resumes, or reuses) one seed's run and returns its result. */
+    private BenchRecords.AccuracySeed seed(SparkSession spark, Storage storage, TrainFfConfig base, String name, String data,
+                                           long seed, boolean tagged) {
+        TrainFfConfig cfg = oneRoundPerEpoch(base.with(ConfigKeys.SEED, Long.toString(seed)));
+        String model = Path.of(runs, name, "seed-" + seed).toString();
+        Path metrics = Path.of(model, "metrics.jsonl");
+        Double wall = null;
+        if (Files.exists(metrics)) {
+            java.util.Map<String, String> trained = ModelStore.read(storage, model).manifest().hyperParameters();
+            // Keys added since that run was trained count at their defaults, as on a resume.
+            if (!RunSettings.currentNames(trained, cfg.modelMap().keySet()).equals(new java.util.TreeMap<>(cfg.modelMap()))) {
+                throw new ConfigException("--runs: " + model + " was trained with other settings than "
+                        + recipe + " (seed " + seed + "); remove it, or keep results apart with another --runs");
+            }
+        } else {
+            boolean resume = Files.isDirectory(Path.of(model + ".run"));
+            System.out.printf(Locale.ROOT, "bench-accuracy %s seed %d: %s%n", name, seed, resume ? "resuming" : "training");
+            long t0 = System.nanoTime();
+            String prefix = tagged ? "seed " + seed + ": " : "";
+            TrainJob.run(spark, storage, cfg, new TrainJob.Options(data, model, null, partitions, resume, false, null, true, false),
+                    (r, s) -> TrainCommand.printRound(prefix, r), w -> System.err.println("bench-accuracy: warning: " + w));
+            wall = resume ? null : (System.nanoTime() - t0) / 1e9;
+        }
+        BenchRecords.AccuracySeed r = seedResult(seed, metrics, wall);
+        System.out.printf(Locale.ROOT, "bench-accuracy %s seed %d: test accuracy %.2f%% (best %.2f%% at epoch %d), %.0f s training%n",
+                name, seed, 100 * r.testAccuracy(), 100 * r.bestAccuracy(), r.bestEpoch(), r.trainingSeconds());
+        return r;
     }
 
     /**

@@ -54,12 +54,12 @@ final class BenchRecords {
 
     /** {@code bench-accuracy}: a recipe's test accuracy on a data set over several seeds. */
     record Accuracy(String gitCommit, String openblasCoretype, String recipe, String dataset, int partitions,
-                    java.util.Map<String, String> config, List<AccuracySeed> seeds, double meanTestAccuracy,
+                    int parallelSeeds, java.util.Map<String, String> config, List<AccuracySeed> seeds, double meanTestAccuracy,
                     double minTestAccuracy, double maxTestAccuracy) {
-        static Accuracy of(String gitCommit, String coretype, String recipe, String dataset, int partitions,
+        static Accuracy of(String gitCommit, String coretype, String recipe, String dataset, int partitions, int parallelSeeds,
                            java.util.Map<String, String> config, List<AccuracySeed> seeds) {
             double[] acc = seeds.stream().mapToDouble(AccuracySeed::testAccuracy).toArray();
-            return new Accuracy(gitCommit, coretype, recipe, dataset, partitions, config, seeds,
+            return new Accuracy(gitCommit, coretype, recipe, dataset, partitions, parallelSeeds, config, seeds,
                     java.util.Arrays.stream(acc).average().orElse(Double.NaN), java.util.Arrays.stream(acc).min().orElse(Double.NaN),
                     java.util.Arrays.stream(acc).max().orElse(Double.NaN));
         }

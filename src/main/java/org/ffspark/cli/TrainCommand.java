@@ -119,7 +119,12 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     static void printRound(SparkFfTrainer.RoundReport r) {
-        StringBuilder b = new StringBuilder(String.format("round %d/%d  epoch %d", r.position().round() + 1, r.rounds(), r.position().epoch() + 1));
+        printRound("", r);
+    }
+
+    /** One progress line per round, after {@code prefix} (e.g. the seed of one of several runs at once). */
+    static void printRound(String prefix, SparkFfTrainer.RoundReport r) {
+        StringBuilder b = new StringBuilder(prefix).append(String.format("round %d/%d  epoch %d", r.position().round() + 1, r.rounds(), r.position().epoch() + 1));
         if (r.position().phase() > 0) {
             b.append(String.format(" (layer %d)", r.position().phase() + 1));
         }

@@ -38,6 +38,19 @@ class BenchAccuracyCommandTest {
             sum += s.get("testAccuracy").asDouble();
         }
         assertEquals(sum / 2, doc.get("meanTestAccuracy").asDouble(), 1e-12);
+        assertEquals(1, doc.get("parallelSeeds").asInt());
+        // Two seeds at once, one engine thread each: the same curves as one after the other.
+        Path outParallel = tmp.resolve("acc-parallel.json");
+        MainTest.Run par = MainTest.run("bench-accuracy", "--recipe", recipe.toString(), "--dataset", "mnist", "--data-dir",
+                TestData.dataDir().toString(), "--seeds", "2", "--parallel", "2", "--runs", tmp.resolve("runs-parallel").toString(),
+                "--out", outParallel.toString());
+        assertEquals(0, par.code(), par.err());
+        JsonNode docParallel = SchemaCheck.json(outParallel);
+        assertEquals(2, docParallel.get("parallelSeeds").asInt());
+        for (int i = 0; i < 2; i++) {
+            assertEquals(seeds.get(i).get("curve"), docParallel.get("seeds").get(i).get("curve"));
+        }
+        assertTrue(par.out().contains("seed 5: round 1/2") && par.out().contains("seed 6: round 1/2"), par.out());
         // A second invocation reuses both finished seeds: same accuracies, no new training, no wall time.
         MainTest.Run again = MainTest.run(args);
         assertEquals(0, again.code(), again.err());
