@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
     private static final List<String> CORE = List.of("config", "data", "ff", "saliency", "report");
     private static final List<String> FORBIDDEN = List.of("org.apache.spark", "org.apache.hadoop", "org.deeplearning4j",
-            "org.ffspark.io", "org.ffspark.job", "org.ffspark.train", "org.ffspark.cli", "org.ffspark.baseline", "org.ffspark.registry");
+            "org.ffspark.io", "org.ffspark.job", "org.ffspark.train", "org.ffspark.cli", "org.ffspark.baseline", "org.ffspark.registry", "org.ffspark.ml");
 
     @Test
     void pureCoreImportsNoSparkHadoopDl4jOrOuterLayers() throws IOException {

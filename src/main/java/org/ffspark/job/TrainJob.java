@@ -15,7 +15,6 @@ import org.ffspark.config.TrainFfConfig;
 import org.ffspark.data.LabeledImages;
 import org.ffspark.data.Split;
 import org.ffspark.ff.FfModel;
-import org.ffspark.ff.FfTrainer;
 import org.ffspark.ff.TrainState;
 import org.ffspark.io.AtomicOutput;
 import org.ffspark.io.BuildInfo;
@@ -85,12 +84,7 @@ public final class TrainJob {
                 }
                 firstRound = ck.get().round() + 1;
             } else {
-                try (FfTrainer t = new FfTrainer(init, cfg.train(), 1, 1)) {
-                    state = TrainState.initial(init, t.optimizer());
-                }
-                if (trainer.optimizerStates() > 1) {
-                    state = state.perWorker(trainer.optimizerStates());
-                }
+                state = trainer.initialState(init);
             }
             ModelStore.Provenance prov = new ModelStore.Provenance(cfg.modelMap(), checksums, seed, BuildInfo.gitCommit(), runId, RunIds.now());
             MetricsFile metrics = new MetricsFile(storage, new Path(runPath, CheckpointStore.METRICS), runId,

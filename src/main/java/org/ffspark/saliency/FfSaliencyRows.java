@@ -17,6 +17,12 @@ public final class FfSaliencyRows {
     /** Rows of examples {@code [from, to)} of {@code set}: for each target label and method, the map and its curves. */
     public static List<SaliencyRow> of(FfModel model, LabeledImages set, int from, int to, List<SaliencyMethod> methods,
                                        SaliencyTarget target, long seed) {
+        return of(model, set, from, to, null, methods, target, seed);
+    }
+
+    /** As above, example {@code from + i} having id {@code ids[i]} (null: ids are row indices in {@code set}). */
+    public static List<SaliencyRow> of(FfModel model, LabeledImages set, int from, int to, long[] ids, List<SaliencyMethod> methods,
+                                       SaliencyTarget target, long seed) {
         Gemm.init(1);
         int n = to - from;
         float[] images = new float[n * 784];
@@ -29,7 +35,7 @@ public final class FfSaliencyRows {
             scorer.score(images, 0, n, scores);
             Faithfulness faith = new Faithfulness(scorer);
             for (int i = 0; i < n; i++) {
-                long id = from + i;
+                long id = ids == null ? from + i : ids[i];
                 int truth = set.label(from + i);
                 int pred = FfScorer.argmax(scores, i);
                 float[] sc = Arrays.copyOfRange(scores, i * 10, i * 10 + 10);

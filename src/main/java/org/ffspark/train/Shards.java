@@ -65,7 +65,15 @@ public final class Shards {
      * then again from the same shuffle output into the cache.
      */
     public static JavaRDD<LabeledImages> fromParquet(SparkSession spark, String dir, int n, long seed) {
-        JavaRDD<Row> rows = requireImages(spark.read().parquet(dir), dir).filter("split = 'train'").select("id", "label", "pixels").javaRDD();
+        return fromRows(requireImages(spark.read().parquet(dir), dir).filter("split = 'train'").select("id", "label", "pixels").javaRDD(),
+                n, seed, dir);
+    }
+
+    /**
+     * Shards of rows (id: long, label: int, pixels: binary), named after {@code dir} in messages: the same split as
+     * {@link #fromImages} when the ids are row indices.
+     */
+    public static JavaRDD<LabeledImages> fromRows(JavaRDD<Row> rows, int n, long seed, String dir) {
         JavaRDD<Checked<LabeledImages>> decoded = rows.mapToPair(r -> new Tuple2<>(shardOf(r.getLong(0), n, seed), r))
                 .partitionBy(new org.apache.spark.HashPartitioner(n))
                 .mapPartitions(it -> {

@@ -120,6 +120,15 @@ public final class SparkFfTrainer {
         this.phases = ShardTrainer.phases(train, ff.hiddenLayers());
     }
 
+    /** The state a new run starts from: {@code init}'s parameters and a fresh optimizer state (one per worker if kept per worker). */
+    public TrainState initialState(FfModel init) {
+        TrainState s;
+        try (org.ffspark.ff.FfTrainer t = new org.ffspark.ff.FfTrainer(init, train, 1, 1)) {
+            s = TrainState.initial(init, t.optimizer());
+        }
+        return optimizerStates() > 1 ? s.perWorker(optimizerStates()) : s;
+    }
+
     public int totalRounds() {
         return phases * train.epochs() * roundsPerEpoch;
     }
