@@ -8,7 +8,8 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * A run's {@code metrics.jsonl}, kept in memory and rewritten whole and atomically, since object stores cannot
- * append: at every epoch end, on the last line, and otherwise at most every {@link #FLUSH_NANOS}.
+ * append: at every epoch end, on the last line, and otherwise at most every {@link #FLUSH_NANOS}. With no file
+ * (a run without a run directory) the lines are only kept in memory.
  */
 public final class MetricsFile {
     /** Longest time between rewrites within an epoch. */
@@ -31,7 +32,7 @@ public final class MetricsFile {
     public void add(Object line, boolean boundary) {
         lines.add(Json.line(line));
         long now = System.nanoTime();
-        if (boundary || now - lastWrite >= FLUSH_NANOS) {
+        if (file != null && (boundary || now - lastWrite >= FLUSH_NANOS)) {
             storage.writeAtomically(file, bytes(), runId);
             lastWrite = now;
         }

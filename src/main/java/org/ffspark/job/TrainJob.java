@@ -3,7 +3,6 @@ package org.ffspark.job;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 import org.apache.hadoop.fs.Path;
@@ -17,20 +16,15 @@ import org.ffspark.data.Split;
 import org.ffspark.ff.FfModel;
 import org.ffspark.ff.TrainState;
 import org.ffspark.io.AtomicOutput;
-import org.ffspark.io.BuildInfo;
-import org.ffspark.io.CheckpointStore;
 import org.ffspark.io.IdxDataset;
 import org.ffspark.io.ImagesMeta;
 import org.ffspark.io.Json;
 import org.ffspark.io.MetricsFile;
-import org.ffspark.io.MetricsLines;
 import org.ffspark.io.RunRecord;
-import org.ffspark.io.RunSettings;
 import org.ffspark.io.ModelStore;
 import org.ffspark.io.Storage;
 import org.ffspark.train.Shards;
 import org.ffspark.train.SparkFfTrainer;
-import org.ffspark.report.Evaluation;
 
 /**
  * The distributed training job: shard the training data (IDX directory or ingest Parquet) into partitions, run
@@ -54,7 +48,6 @@ public final class TrainJob {
         if (storage.exists(modelPath) && !opt.overwrite()) {
             throw new ConfigException(modelPath + ": output already exists; pass --overwrite to replace it");
         }
-        CheckpointStore checkpoints = new CheckpointStore(storage, runDir);
         Path runPath = storage.path(runDir);
         if (!opt.resume() && storage.exists(runPath)) {
             if (!opt.overwrite()) {
@@ -67,46 +60,16 @@ public final class TrainJob {
         Map<String, String> checksums = new LinkedHashMap<>();
         JavaRDD<LabeledImages> shards = shards(spark, jsc, storage, opt.data(), n, seed, checksums);
         try {
-            SparkFfTrainer trainer = new SparkFfTrainer(jsc, shards, cfg.ff(), cfg.train(), cfg.dist());
             FfModel init = opt.initModel() == null ? FfModel.initialise(cfg.ff(), seed) : ModelStore.readWarmStart(storage, opt.initModel(), cfg.ff());
-            TrainState state;
-            int firstRound = 0;
-            Optional<CheckpointStore.Checkpoint> ck = opt.resume() ? checkpoints.latest(warn) : Optional.empty();
-            Map<String, String> settings = RunSettings.of(cfg, n, checksums);
-            if (ck.isPresent()) {
-                RunSettings.requireSame(ck.get(), settings, opt.allowConfigChange(), runPath, warn);
-                state = ck.get().state();
-                if (state.workers() != trainer.optimizerStates()) {
-                    throw new ConfigException("--optimizer-state: the checkpoint of round " + (ck.get().round() + 1) + " in "
-                            + runPath + " holds " + state.workers() + " optimizer state(s), this run needs "
-                            + trainer.optimizerStates() + " (" + cfg.dist().optimizerState() + ", " + n
-                            + " partitions); resume with the settings of the interrupted run");
-                }
-                firstRound = ck.get().round() + 1;
-            } else {
-                state = trainer.initialState(init);
-            }
-            ModelStore.Provenance prov = new ModelStore.Provenance(cfg.modelMap(), checksums, seed, BuildInfo.gitCommit(), runId, RunIds.now());
-            MetricsFile metrics = new MetricsFile(storage, new Path(runPath, CheckpointStore.METRICS), runId,
-                    ck.map(CheckpointStore.Checkpoint::metricLines).orElse(List.of()));
-            CheckpointStore.Retention retention = CheckpointStore.Retention.of(cfg.dist());
             LabeledImages test = opt.testEachEpoch() ? TestSets.load(spark, storage, opt.data(), Split.TEST) : null;
-            state = trainer.run(state, firstRound, (report, s) -> {
-                int next = report.position().round() + 1;
-                boolean epochEnd = next == report.rounds() || trainer.position(next).indexInEpoch() == 0;
-                Double testAccuracy = test != null && epochEnd
-                        ? Evaluation.ofFf(new FfModel(cfg.ff(), s.params()), test).accuracy() : null;
-                boolean last = report.position().round() == report.rounds() - 1;
-                boolean checkpoint = retention.due(report.position().round(), last);
-                metrics.add(roundLine(report, testAccuracy), epochEnd || last || checkpoint);  // before the checkpoint counts them
-                if (checkpoint) {
-                    checkpoints.write(report.position().round(), s, cfg.ff(), prov, metrics.lines().size(), settings, retention);
-                }
-                progress.roundDone(report, s);
-            });
+            TrainRun.Result r = TrainRun.run(spark, storage, cfg, shards, checksums, init,
+                    new TrainRun.Where(runDir, opt.resume(), opt.allowConfigChange()), test, runId, progress, warn);
+            TrainState state = r.state();
+            MetricsFile metrics = r.metrics();
+            ModelStore.Provenance prov = r.provenance();
             FfModel model = new FfModel(cfg.ff(), state.params());
             RunRecord run = RunRecord.of(spark.sparkContext().master(), spark.version(), cfg, checksums, runId, n,
-                    opt.data(), opt.initModel(), opt.resume(), trainer.totalRounds());
+                    opt.data(), opt.initModel(), opt.resume(), r.rounds());
             try (AtomicOutput out = AtomicOutput.begin(storage, modelPath, runId, opt.overwrite())) {
                 ModelStore.writeInto(storage, model, prov, out.dir());
                 storage.writeAll(new Path(out.dir(), "run.json"), Json.bytes(run));
@@ -135,10 +98,5 @@ public final class TrainJob {
         return Shards.fromImages(jsc, train.images(), n, seed);
     }
 
-    static MetricsLines.Round roundLine(SparkFfTrainer.RoundReport r, Double testAccuracy) {
-        return new MetricsLines.Round(r.position().round() + 1, r.rounds(), r.position().phase(), r.position().epoch() + 1,
-                r.examples(), r.seconds(), r.computeSeconds(), r.broadcastSeconds(), r.aggregateSeconds(),
-                r.examples() / r.seconds(), MetricsLines.Layer.of(r.stats()), testAccuracy);
-    }
 
 }

@@ -29,6 +29,7 @@ final class Columns implements Serializable {
     final Param<String> target;
     final LongParam seed;
     final Param<String> outputCol;
+    final Param<String> checkpointDir;
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     Columns(String parent) {
@@ -45,11 +46,14 @@ final class Columns implements Serializable {
         target = new Param<String>(parent, "target", "which label a saliency map explains: PREDICTED, TRUE (needs labelCol) or ALL (ten rows per example)",
                 (scala.Function1) new Check("target", v -> parses(SaliencyTarget.class, v), "must be one of " + java.util.Arrays.toString(SaliencyTarget.values())));
         seed = new LongParam(parent, "seed", "seed of the random map and of tie-breaking (the saliency command's --seed)", (scala.Function1) new Check("seed", v -> true, ""));
+        checkpointDir = new Param<String>(parent, "checkpointDir", "run directory (any Hadoop FS URI) for checkpoints and metrics.jsonl, "
+                + "as train's --run-dir: fit continues from its newest valid checkpoint when the settings match; one per data set; "
+                + "empty = no checkpoints", (scala.Function1) new Check("checkpointDir", v -> v != null, "must be a path or empty"));
         outputCol = new Param<String>(parent, "outputCol", "saliency map column: a Vector of 784 values", (scala.Function1) nonEmpty("outputCol"));
     }
 
     List<Param<?>> classifierParams() {
-        return List.of(featuresCol, labelCol, idCol, predictionCol, rawPredictionCol, probabilityCol, numPartitions);
+        return List.of(featuresCol, labelCol, idCol, predictionCol, rawPredictionCol, probabilityCol, numPartitions, checkpointDir);
     }
 
     List<Param<?>> saliencyParams() {
@@ -70,6 +74,7 @@ final class Columns implements Serializable {
         defaults.put(target, SaliencyTarget.PREDICTED.name());
         defaults.put(seed, 42L);
         defaults.put(outputCol, "saliency");
+        defaults.put(checkpointDir, "");
         defaults.forEach((p, v) -> {
             if (owner.hasParam(p.name())) {
                 setDefault(owner, p, v);

@@ -18,12 +18,11 @@ import org.apache.spark.sql.types.StructType;
 import org.ffspark.config.TrainFfConfig;
 import org.ffspark.data.LabeledImages;
 import org.ffspark.ff.FfModel;
-import org.ffspark.ff.TrainState;
-import org.ffspark.io.BuildInfo;
 import org.ffspark.io.ModelStore;
 import org.ffspark.job.RunIds;
 import org.ffspark.train.Shards;
-import org.ffspark.train.SparkFfTrainer;
+import org.ffspark.io.Storage;
+import org.ffspark.job.TrainRun;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +84,11 @@ public final class FfClassifier extends Estimator<FfClassificationModel> impleme
         return (FfClassifier) set(cols.predictionCol, v);
     }
 
+    /** Checkpoints and metrics in {@code dir} (as {@code train --run-dir}); a later fit with the same settings resumes there. */
+    public FfClassifier setCheckpointDir(String dir) {
+        return (FfClassifier) set(cols.checkpointDir, dir);
+    }
+
     public FfClassifier setNumPartitions(int v) {
         return (FfClassifier) set(cols.numPartitions, v);
     }
@@ -103,16 +107,19 @@ public final class FfClassifier extends Estimator<FfClassificationModel> impleme
         ImageColumns images = new ImageColumns(getOrDefault(cols.featuresCol), getOrDefault(cols.labelCol), getOrDefault(cols.idCol));
         JavaRDD<LabeledImages> shards = Shards.fromRows(images.trainingRows(dataset), n, seed, "featuresCol '" + getOrDefault(cols.featuresCol) + "'");
         try {
-            SparkFfTrainer trainer = new SparkFfTrainer(jsc, shards, cfg.ff(), cfg.train(), cfg.dist());
-            TrainState state = trainer.run(trainer.initialState(FfModel.initialise(cfg.ff(), seed)), 0, (r, s) -> {
-                if (r.position().indexInEpoch() == 0 || r.position().round() == r.rounds() - 1) {
-                    LOG.info("ffspark fit {}: round {}/{} epoch {} loss {}", uid, r.position().round() + 1, r.rounds(),
-                            r.position().epoch() + 1, r.stats().totalMeanLoss());
-                }
-            });
-            FfModel model = new FfModel(cfg.ff(), state.params());
-            ModelStore.Provenance prov = new ModelStore.Provenance(cfg.modelMap(), Map.of(), seed, BuildInfo.gitCommit(),
-                    RunIds.next(), RunIds.now());
+            String dir = getOrDefault(cols.checkpointDir);
+            Storage storage = new Storage(jsc.hadoopConfiguration());
+            // A DataFrame has no file checksums; its example count stands in, so a resume on other data is refused.
+            Map<String, String> data = Map.of("examples", Long.toString(shards.map(LabeledImages::count).reduce(Integer::sum)));
+            TrainRun.Result r = TrainRun.run(dataset.sparkSession(), storage, cfg, shards, data, FfModel.initialise(cfg.ff(), seed),
+                    new TrainRun.Where(dir.isEmpty() ? null : dir, true, false), null, RunIds.next(), (rep, s) -> {
+                        if (rep.position().indexInEpoch() == 0 || rep.position().round() == rep.rounds() - 1) {
+                            LOG.info("ffspark fit {}: round {}/{} epoch {} loss {}", uid, rep.position().round() + 1, rep.rounds(),
+                                    rep.position().epoch() + 1, rep.stats().totalMeanLoss());
+                        }
+                    }, w -> LOG.warn("ffspark fit {}: {}", uid, w));
+            FfModel model = new FfModel(cfg.ff(), r.state().params());
+            ModelStore.Provenance prov = r.provenance();
             FfClassificationModel m = new FfClassificationModel(uid, model, prov);
             copyValues(m, ParamMap.empty());
             return (FfClassificationModel) m.setParent(this);

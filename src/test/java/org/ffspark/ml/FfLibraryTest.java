@@ -110,10 +110,44 @@ class FfLibraryTest {
         assertEquals(32, ((int[]) fromCli.getOrDefault(fromCli.getParam("layers")))[1]);
         Dataset<Row> scored = fromCli.transform(test);
         assertEquals(evaluated.evaluation().accuracy(), accuracy(scored), 1e-12);
+        // The ingest Parquet's binary pixels give the same predictions as the Vector of pixel/255.
+        LabeledImages testImages = org.ffspark.io.IdxDataset.read(Storage.local(), idx.toString(), Split.TEST).images();
+        List<Row> binary = new ArrayList<>();
+        for (int i = 0; i < testImages.count(); i++) {
+            binary.add(RowFactory.create((long) i, (double) testImages.label(i),
+                    java.util.Arrays.copyOfRange(testImages.pixels(), i * LabeledImages.PIXELS, (i + 1) * LabeledImages.PIXELS)));
+        }
+        Dataset<Row> binaryTest = spark.createDataFrame(binary, new StructType().add("id", DataTypes.LongType)
+                .add("label", DataTypes.DoubleType).add("features", DataTypes.BinaryType));
+        assertEquals(scored.orderBy("id").select("prediction").collectAsList(),
+                fromCli.transform(binaryTest).orderBy("id").select("prediction").collectAsList());
         Row first = scored.first();
         Vector p = first.getAs("probability");
         assertEquals(1.0, java.util.Arrays.stream(p.toArray()).sum(), 1e-9);
         assertEquals((double) p.argmax(), first.<Double>getAs("prediction"), 0.0);
+    }
+
+    @Test
+    void fitWithACheckpointDirResumesExactlyAndRefusesOtherSettings(@TempDir Path tmp) throws Exception {
+        SparkSession spark = SparkTests.session();
+        Dataset<Row> data = frame(spark, TestData.mnistTrain().head(400));
+        String dir = tmp.resolve("run").toString();
+        FfClassifier clf = classifier().setParam("averagingPeriod", 2).setParam("checkpointEvery", 1).setParam("checkpointKeep", 1000).setCheckpointDir(dir);
+        FfClassificationModel whole = clf.fit(data);
+        List<String> rounds;
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(Path.of(dir, "checkpoints"))) {
+            rounds = s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        assertTrue(rounds.size() >= 3, rounds.toString());
+        // An interrupted fit: only the first round's checkpoint is left.
+        for (String r : rounds.subList(1, rounds.size())) {
+            org.apache.commons.io.FileUtils.deleteDirectory(Path.of(dir, "checkpoints", r).toFile());
+        }
+        FfClassificationModel resumed = clf.fit(data);
+        assertArrayEquals(whole.ffModel().params(), resumed.ffModel().params(), "resumed from round 1 to the same parameters");
+        assertEquals(rounds.size(), java.nio.file.Files.readAllLines(Path.of(dir, "metrics.jsonl")).size(), "one metrics line per round");
+        ConfigException other = assertThrows(ConfigException.class, () -> clf.copy(ParamMap.empty()).setParam("learningRate", 0.01).fit(data));
+        assertTrue(other.getMessage().contains("train.learning-rate 0.03 -> 0.01"), other.getMessage());
     }
 
     @Test
