@@ -149,6 +149,12 @@ public final class ConfigKeys {
             .rule(v -> v > 0f && v <= 10f, "must be in (0, 10]")
             .formerly("spark.block-learning-rate"));
 
+    public static final Param<Integer> RESHUFFLE_EPOCHS = add(intKey("dist.reshuffle-epochs", "0",
+            "Move examples between shards every N epochs (0 = never: each partition keeps its shard for the whole run): "
+                    + "a permutation drawn from (seed, epoch) deals the training set out again, shard sizes unchanged, so "
+                    + "retries and resumes replay it. Costs a shuffle of the training set and a second cached copy.")
+            .rule(v -> v >= 0, "must be >= 0 (0 = never)"));
+
     public static final Param<Integer> CHECKPOINT_EVERY = add(intKey("dist.checkpoint-every", "50",
             "Checkpoint every N averaging rounds and after the last; 0 = never. Does not change the result.")
             .rule(v -> v >= 0, "must be >= 0 (0 = never)"));

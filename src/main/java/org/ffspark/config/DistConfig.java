@@ -2,15 +2,16 @@ package org.ffspark.config;
 
 /**
  * How a distributed (Spark) FF run combines its workers: minibatches per partition between averages, checkpoint
- * cadence in rounds and retention, what happens to the optimizer state, and block momentum (BMUF, Chen and Huo 2016): with
+ * cadence in rounds and retention, whether examples move between shards, what happens to the optimizer state, and block momentum (BMUF, Chen and Huo 2016): with
  * {@code θ} the parameters a round started from and {@code a} the workers' average, the driver sets
  * {@code v ← μ·v + η·(a − θ)} and {@code θ ← θ + v}; {@code μ = 0, η = 1} is plain averaging, computed as such bit
  * for bit. The keys are declared in {@link ConfigKeys}.
  */
 public record DistConfig(int averagingPeriodBatches, int checkpointEveryRounds, OptimizerState optimizerState,
                          float blockMomentum, float blockLearningRate, int checkpointKeep,
-                         int checkpointPermanentEvery) implements java.io.Serializable {
+                         int checkpointPermanentEvery, int reshuffleEpochs) implements java.io.Serializable {
     public DistConfig {
+        ConfigKeys.RESHUFFLE_EPOCHS.check(reshuffleEpochs);
         ConfigKeys.CHECKPOINT_KEEP.check(checkpointKeep);
         ConfigKeys.CHECKPOINT_PERMANENT_EVERY.check(checkpointPermanentEvery);
         ConfigKeys.AVERAGING_PERIOD.check(averagingPeriodBatches);
@@ -25,23 +26,29 @@ public record DistConfig(int averagingPeriodBatches, int checkpointEveryRounds, 
         return new DistConfig(ConfigKeys.AVERAGING_PERIOD.defaultTyped(), ConfigKeys.CHECKPOINT_EVERY.defaultTyped(),
                 ConfigKeys.OPTIMIZER_STATE.defaultTyped(), ConfigKeys.BLOCK_MOMENTUM.defaultTyped(),
                 ConfigKeys.BLOCK_LR.defaultTyped(), ConfigKeys.CHECKPOINT_KEEP.defaultTyped(),
-                ConfigKeys.CHECKPOINT_PERMANENT_EVERY.defaultTyped());
+                ConfigKeys.CHECKPOINT_PERMANENT_EVERY.defaultTyped(), ConfigKeys.RESHUFFLE_EPOCHS.defaultTyped());
     }
 
     public DistConfig withAveragingPeriod(int batches) {
-        return new DistConfig(batches, checkpointEveryRounds, optimizerState, blockMomentum, blockLearningRate, checkpointKeep, checkpointPermanentEvery);
+        return new DistConfig(batches, checkpointEveryRounds, optimizerState, blockMomentum, blockLearningRate, checkpointKeep, checkpointPermanentEvery, reshuffleEpochs);
     }
 
     public DistConfig withCheckpointEvery(int rounds) {
-        return new DistConfig(averagingPeriodBatches, rounds, optimizerState, blockMomentum, blockLearningRate, checkpointKeep, checkpointPermanentEvery);
+        return new DistConfig(averagingPeriodBatches, rounds, optimizerState, blockMomentum, blockLearningRate, checkpointKeep, checkpointPermanentEvery, reshuffleEpochs);
     }
 
     public DistConfig withOptimizerState(OptimizerState state) {
-        return new DistConfig(averagingPeriodBatches, checkpointEveryRounds, state, blockMomentum, blockLearningRate, checkpointKeep, checkpointPermanentEvery);
+        return new DistConfig(averagingPeriodBatches, checkpointEveryRounds, state, blockMomentum, blockLearningRate, checkpointKeep, checkpointPermanentEvery, reshuffleEpochs);
     }
 
     public DistConfig withBlockMomentum(float momentum, float learningRate) {
-        return new DistConfig(averagingPeriodBatches, checkpointEveryRounds, optimizerState, momentum, learningRate, checkpointKeep, checkpointPermanentEvery);
+        return new DistConfig(averagingPeriodBatches, checkpointEveryRounds, optimizerState, momentum, learningRate, checkpointKeep, checkpointPermanentEvery, reshuffleEpochs);
+    }
+
+    /** This configuration with examples dealt out again every {@code epochs} epochs (0 = never). */
+    public DistConfig withReshuffleEpochs(int epochs) {
+        return new DistConfig(averagingPeriodBatches, checkpointEveryRounds, optimizerState, blockMomentum, blockLearningRate,
+                checkpointKeep, checkpointPermanentEvery, epochs);
     }
 
     /** Whether the driver applies block momentum (anything but plain averaging). */

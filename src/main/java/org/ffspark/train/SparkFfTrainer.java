@@ -92,6 +92,10 @@ public final class SparkFfTrainer {
     private final int roundsPerEpoch;
     private final int phases;
     private final JavaRDD<LabeledImages> shards;
+    /** The shards rounds run on: the first ones, or their latest deal ({@link Reshuffle}). */
+    private JavaRDD<LabeledImages> current;
+    private int currentDeal;
+    private final int[] sizes;
     /** Identifies this trainer's engines in the executors' {@link EnginePool}s (a cache key, never a result input). */
     private final String runId = java.util.UUID.randomUUID().toString();
     private final boolean reuseEngines;
@@ -99,6 +103,7 @@ public final class SparkFfTrainer {
     public SparkFfTrainer(JavaSparkContext jsc, JavaRDD<LabeledImages> shards, FfConfig ff, TrainConfig train, DistConfig options) {
         this.jsc = jsc;
         this.shards = shards;
+        this.current = shards;
         this.ff = ff;
         this.train = train;
         this.options = options;
@@ -108,9 +113,10 @@ public final class SparkFfTrainer {
         String reuse = jsc.getLocalProperty(REUSE_ENGINES);
         this.reuseEngines = reuse != null ? Boolean.parseBoolean(reuse) : jsc.getConf().getBoolean(REUSE_ENGINES, true);
         int batch = train.batchSize();
-        List<Integer> sizes = shards.map(LabeledImages::count).collect();
+        List<Integer> shardSizes = shards.map(LabeledImages::count).collect();
+        this.sizes = shardSizes.stream().mapToInt(Integer::intValue).toArray();
         int maxBatches = 0;
-        for (int s : sizes) {
+        for (int s : shardSizes) {
             maxBatches = Math.max(maxBatches, ShardTrainer.batchesPerEpoch(s, batch));
         }
         if (maxBatches == 0) {
@@ -118,6 +124,24 @@ public final class SparkFfTrainer {
         }
         this.roundsPerEpoch = (maxBatches + options.averagingPeriodBatches() - 1) / options.averagingPeriodBatches();
         this.phases = ShardTrainer.phases(train, ff.hiddenLayers());
+    }
+
+    /**
+     * With {@code dist.reshuffle-epochs} k > 0, switches to deal number (epoch / k) of the shards before the first
+     * round of an epoch that starts a deal (epochs counted over all phases).
+     */
+    private void useDealOf(RoundPosition pos) {
+        int k = options.reshuffleEpochs();
+        int deal = k == 0 ? 0 : (pos.phase() * train.epochs() + pos.epoch()) / k;
+        if (deal == currentDeal) {
+            return;
+        }
+        JavaRDD<LabeledImages> next = deal == 0 ? shards : Reshuffle.deal(shards, sizes, train.seed(), deal);
+        if (current != shards) {
+            current.unpersist(false);
+        }
+        current = next;
+        currentDeal = deal;
     }
 
     /** The state a new run starts from: {@code init}'s parameters and a fresh optimizer state (one per worker if kept per worker). */
@@ -190,6 +214,7 @@ public final class SparkFfTrainer {
                     own.add(jsc.broadcast(state.worker(p)));
                 }
                 long t1 = System.nanoTime();
+                useDealOf(pos);
                 RoundResult result = round(bc, own, pos);
                 long t2 = System.nanoTime();
                 state = average(result, state, options.optimizerState() == OptimizerState.PER_WORKER);
@@ -227,6 +252,11 @@ public final class SparkFfTrainer {
             return state;
         } finally {
             jsc.clearJobGroup();
+            if (current != shards) {
+                current.unpersist(false);
+                current = shards;
+                currentDeal = 0;
+            }
             // In local mode the tasks ran in this JVM: free their engines now (also after a failure), not at exit.
             EnginePool.clear();
         }
@@ -242,7 +272,7 @@ public final class SparkFfTrainer {
         final boolean perWorker = options.optimizerState() == OptimizerState.PER_WORKER;
         final String run = runId;
         final boolean reuse = reuseEngines;
-        JavaRDD<RoundResult> results = shards.mapPartitionsWithIndex((Integer p, Iterator<LabeledImages> it) -> {
+        JavaRDD<RoundResult> results = current.mapPartitionsWithIndex((Integer p, Iterator<LabeledImages> it) -> {
             TaskContext ctx = TaskContext.get();
             if (failRound == pos.round() && p == 0 && ctx != null && ctx.attemptNumber() == 0) {
                 throw new IllegalStateException("injected failure of the first attempt of round " + failRound);
