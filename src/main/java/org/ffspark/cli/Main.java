@@ -26,8 +26,18 @@ public final class Main {
     public static final int IO_FAILURE = 4;
     public static final int LOCKED = 5;
 
+    /**
+     * Exits with the command's code; except as the driver inside a YARN container (cluster deploy mode), where
+     * {@code System.exit} would pre-empt the ApplicationMaster's final status: there a success returns and a failure
+     * throws, so YARN reports the application as succeeded or failed.
+     */
     public static void main(String[] args) {
-        System.exit(run(args));
+        int code = run(args);
+        if (System.getenv("CONTAINER_ID") == null) {
+            System.exit(code);
+        } else if (code != OK) {
+            throw new IllegalStateException("ffspark " + String.join(" ", args) + ": exit code " + code + " (message above)");
+        }
     }
 
     /** Runs the command line and returns the exit code (tests call this). */

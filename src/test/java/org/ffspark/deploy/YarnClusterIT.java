@@ -40,6 +40,8 @@ class YarnClusterIT {
                 "dfs.datanode.ipc.address", "dfs.namenode.http-address")) {
             conf.set(k, "127.0.0.1:0");
         }
+        // The capacity scheduler needs a capacity-scheduler.xml that the minicluster jar does not ship.
+        conf.set(YarnConfiguration.RM_SCHEDULER, "org.apache.hadoop.yarn.server.resourcemanager.scheduler.fifo.FifoScheduler");
         conf.setInt(YarnConfiguration.RM_SCHEDULER_MINIMUM_ALLOCATION_MB, 256);
         conf.setInt(YarnConfiguration.NM_PMEM_MB, 8192);
         conf.setInt(YarnConfiguration.NM_VCORES, 4);
@@ -55,8 +57,13 @@ class YarnClusterIT {
             yarn.init(conf);
             yarn.start();
             Path hadoopConf = Files.createDirectories(tmp.resolve("hadoop-conf"));
-            Configuration written = new Configuration(yarn.getConfig());
-            written.set("fs.defaultFS", fsUri);
+            // What a client needs: the ResourceManager's addresses (yarn.*), not this JVM's test-only settings.
+            Configuration written = new Configuration(false);
+            for (java.util.Map.Entry<String, String> e : yarn.getConfig()) {
+                if (e.getKey().startsWith("yarn.")) {
+                    written.set(e.getKey(), e.getValue());
+                }
+            }
             try (OutputStream out = Files.newOutputStream(hadoopConf.resolve("yarn-site.xml"))) {
                 written.writeXml(out);
             }
