@@ -25,7 +25,7 @@ public final class RoundResult implements Serializable {
     final double[] computeSeconds;
 
     RoundResult(int partitions) {
-        sum = new TreeSum(partitions);
+        sum = TreeSum.forTreeAggregate(partitions, SparkFfTrainer.AGGREGATION_DEPTH);
         steps = new long[partitions][];
         own = new float[partitions][];
         batches = new int[partitions];

@@ -58,6 +58,8 @@ public final class SparkFfTrainer {
      * either way; false allocates a fresh engine every round.
      */
     public static final String REUSE_ENGINES = "spark.ffspark.reuseEngines";
+    /** The depth of the round's {@code treeAggregate} ({@link TreeSum#forTreeAggregate} matches its grouping). */
+    static final int AGGREGATION_DEPTH = 2;
     /** A test seam: a thread-local Spark property naming the round whose update ends with a NaN ({@link #nanAfterRound}). */
     public static final String NAN_AFTER_ROUND = "ffspark.test.nanAfterRound";
 
@@ -326,7 +328,10 @@ public final class SparkFfTrainer {
             double secs = (System.nanoTime() - tf - ownFetch[0]) / 1e9;
             return List.of(new RoundResult(n).add(p, vector, own, steps, ran, stats, (tf - t0 + ownFetch[0]) / 1e9, secs)).iterator();
         }, true);
-        return results.treeAggregate(new RoundResult(n), RoundResult::mergeInPlace, RoundResult::mergeInPlace, 2);
+        // Partitions are summed in executors: each intermediate task down to one vector (TreeSum's tree matches
+        // Spark's grouping), then all of them in one executor, so the driver receives one vector whatever the
+        // partition count.
+        return results.treeAggregate(new RoundResult(n), RoundResult::mergeInPlace, RoundResult::mergeInPlace, AGGREGATION_DEPTH, true);
     }
 
     /**
