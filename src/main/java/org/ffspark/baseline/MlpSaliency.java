@@ -18,24 +18,29 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Gradient saliency of the MLP baseline, through DL4J's own backprop to the input: with one-hot targets the
- * cross-entropy loss of an example is {@code -log p_c(x)}, so minus its input gradient is {@code d log p_c / dx},
- * the gradient of the target's log-probability (per example: the input gradient is not scaled by the batch size;
- * the test pins this against finite differences).
- * Inputs are pixels scaled to [0, 1]. Integrated gradients: the all-zero baseline, the midpoint rule over
- * {@link #IG_STEPS} points of the straight path, times the input.
+ * Gradient saliency of the MLP baseline, through DL4J's own backprop to the input. By default the maps explain the
+ * target's logit z_c (the pre-softmax output; PAPER.md section 5), or, as an option, its log-probability
+ * {@code log p_c = z_c - logsumexp(z)}. DL4J's softmax cross-entropy sends {@code p - y} back from the output for
+ * labels y: with y the one-hot target that is minus the gradient of {@code log p_c}; with {@code y = p + onehot(c)}
+ * it is {@code -e_c}, minus the gradient of {@code z_c}. (Per example: the input gradient is not scaled by the batch
+ * size; the tests pin both against finite differences.) Inputs are pixels scaled to [0, 1]. Integrated gradients:
+ * the all-zero baseline, the midpoint rule over {@link #IG_STEPS} points of the straight path, times the input, so
+ * they add up to the change of the explained quantity from the baseline.
  */
 public final class MlpSaliency {
     public static final int IG_STEPS = 32;
 
+    /** What an MLP map explains. */
+    public enum Explained { LOGIT, LOG_PROBABILITY }
+
     private MlpSaliency() {}
 
-    /** {@code d log p_target / dx} for each row of {@code x} [n, 784]; returns [n, 784] as a flat array. */
-    public static float[] gradients(MultiLayerNetwork net, INDArray x, int[] targets) {
+    /** {@code d z_target / dx} (LOGIT) or {@code d log p_target / dx} for each row of {@code x} [n, 784]; [n, 784] flat. */
+    public static float[] gradients(MultiLayerNetwork net, INDArray x, int[] targets, Explained explained) {
         int n = (int) x.rows();
-        INDArray y = Nd4j.zeros(x.dataType(), n, 10);
+        INDArray y = explained == Explained.LOGIT ? net.output(x).dup() : Nd4j.zeros(x.dataType(), n, 10);
         for (int i = 0; i < n; i++) {
-            y.putScalar(i, targets[i], 1.0);
+            y.putScalar(i, targets[i], y.getDouble(i, targets[i]) + 1.0);
         }
         Pair<Gradient, INDArray> g = net.calculateGradients(x, y, null, null);
         float[] out = g.getSecond().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
@@ -45,14 +50,19 @@ public final class MlpSaliency {
         return out;
     }
 
-    /** Maps for the rows of {@code x} (scaled pixels, [n, 784]) and their targets, by method: [n, 784] flat. */
+    /** As {@link #maps(MultiLayerNetwork, INDArray, int[], SaliencyMethod, Explained)} of the logit. */
     public static float[] maps(MultiLayerNetwork net, INDArray x, int[] targets, SaliencyMethod method) {
+        return maps(net, x, targets, method, Explained.LOGIT);
+    }
+
+    /** Maps for the rows of {@code x} (scaled pixels, [n, 784]) and their targets, by method: [n, 784] flat. */
+    public static float[] maps(MultiLayerNetwork net, INDArray x, int[] targets, SaliencyMethod method, Explained explained) {
         float[] px = x.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
         switch (method) {
             case MLP_GRADIENT:
-                return gradients(net, x, targets);
+                return gradients(net, x, targets, explained);
             case MLP_GRADIENT_X_INPUT: {
-                float[] g = gradients(net, x, targets);
+                float[] g = gradients(net, x, targets, explained);
                 for (int i = 0; i < g.length; i++) {
                     g[i] *= px[i];
                 }
@@ -62,7 +72,7 @@ public final class MlpSaliency {
                 float[] sum = new float[px.length];
                 for (int k = 0; k < IG_STEPS; k++) {
                     double alpha = (k + 0.5) / IG_STEPS;
-                    float[] g = gradients(net, x.mul(alpha), targets);
+                    float[] g = gradients(net, x.mul(alpha), targets, explained);
                     for (int i = 0; i < sum.length; i++) {
                         sum[i] += g[i];
                     }
@@ -92,7 +102,7 @@ public final class MlpSaliency {
      * seeds as for FF, the faithfulness curves scored by the MLP's own probabilities.
      */
     public static List<SaliencyRow> rows(MultiLayerNetwork net, LabeledImages set, int from, int to, List<SaliencyMethod> methods,
-                                         SaliencyTarget target, long seed) {
+                                         SaliencyTarget target, long seed, Explained explained) {
         int n = to - from;
         float[] images = new float[n * 784];
         for (int i = 0; i < n; i++) {
@@ -116,7 +126,7 @@ public final class MlpSaliency {
                 targets[i] = target.labels(pred[i], truth[i])[p];
             }
             for (SaliencyMethod m : methods) {
-                float[] all = m == SaliencyMethod.RANDOM ? null : maps(net, x, targets, m);
+                float[] all = m == SaliencyMethod.RANDOM ? null : maps(net, x, targets, m, explained);
                 for (int i = 0; i < n; i++) {
                     long id = from + i;
                     long exSeed = Rng.mix(seed, id, targets[i]);

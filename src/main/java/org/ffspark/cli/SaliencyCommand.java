@@ -44,6 +44,10 @@ final class SaliencyCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the random map and of tie-breaking (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--mlp-explains", defaultValue = "LOGIT",
+            description = "What the MLP baseline's maps explain: LOGIT (the target's pre-softmax output) or LOG_PROBABILITY (default ${DEFAULT-VALUE}); FF maps follow the model's prediction rule.")
+    org.ffspark.baseline.MlpSaliency.Explained mlpExplains;
+
     @Option(names = "--limit", defaultValue = "0", description = "Only the first N examples (0 = all).")
     int limit;
 
@@ -60,7 +64,7 @@ final class SaliencyCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         try (SparkSession spark = Sessions.open("saliency", sparkOptions.master)) {
             long rows = SaliencyJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()),
-                    new SaliencyJob.Options(modelIn.model, dataIn.data, s, out, methods, target, seed, limit, output.overwrite));
+                    new SaliencyJob.Options(modelIn.model, dataIn.data, s, out, methods, target, seed, limit, output.overwrite, mlpExplains));
             System.out.printf("saliency: %d maps written to %s in %.1f s%n", rows, out, (System.nanoTime() - t0) / 1e9);
         }
         return Main.OK;

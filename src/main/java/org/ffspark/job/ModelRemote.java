@@ -20,8 +20,9 @@ import org.ffspark.saliency.SaliencyTarget;
 interface ModelRemote extends Serializable {
     Evaluation evaluate(LabeledImages part);
 
+    /** Saliency rows; {@code mlpExplains}: what an MLP's maps explain (FF maps follow the model's prediction rule). */
     List<SaliencyRow> saliency(LabeledImages set, int from, int to, List<SaliencyMethod> methods, SaliencyTarget target,
-                               long seed);
+                               long seed, MlpSaliency.Explained mlpExplains);
 
     /** Releases the broadcast (on the driver, when the job is done). */
     void destroy();
@@ -35,7 +36,7 @@ interface ModelRemote extends Serializable {
 
         @Override
         public List<SaliencyRow> saliency(LabeledImages set, int from, int to, List<SaliencyMethod> methods,
-                                          SaliencyTarget target, long seed) {
+                                          SaliencyTarget target, long seed, MlpSaliency.Explained mlpExplains) {
             return FfSaliencyRows.of(new FfModel(config, params.value()), set, from, to, methods, target, seed);
         }
 
@@ -54,8 +55,8 @@ interface ModelRemote extends Serializable {
 
         @Override
         public List<SaliencyRow> saliency(LabeledImages set, int from, int to, List<SaliencyMethod> methods,
-                                          SaliencyTarget target, long seed) {
-            return MlpSaliency.rows(MlpStore.fromBytes(zip.value(), "broadcast model"), set, from, to, methods, target, seed);
+                                          SaliencyTarget target, long seed, MlpSaliency.Explained mlpExplains) {
+            return MlpSaliency.rows(MlpStore.fromBytes(zip.value(), "broadcast model"), set, from, to, methods, target, seed, mlpExplains);
         }
 
         @Override

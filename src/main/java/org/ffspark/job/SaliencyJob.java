@@ -13,6 +13,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.ffspark.config.ConfigException;
+import org.ffspark.baseline.MlpSaliency;
 import org.ffspark.data.LabeledImages;
 import org.ffspark.data.Split;
 import org.ffspark.io.AtomicOutput;
@@ -31,7 +32,13 @@ import org.ffspark.saliency.SaliencyTarget;
 public final class SaliencyJob {
     /** Job options. {@code limit} 0 = every example. */
     public record Options(String model, String data, Split split, String out, List<SaliencyMethod> methods,
-                          SaliencyTarget target, long seed, int limit, boolean overwrite) {}
+                          SaliencyTarget target, long seed, int limit, boolean overwrite, MlpSaliency.Explained mlpExplains) {
+        /** MLP maps of the target's logit. */
+        public Options(String model, String data, Split split, String out, List<SaliencyMethod> methods,
+                       SaliencyTarget target, long seed, int limit, boolean overwrite) {
+            this(model, data, split, out, methods, target, seed, limit, overwrite, MlpSaliency.Explained.LOGIT);
+        }
+    }
 
     public static final StructType SCHEMA = new StructType()
             .add("id", DataTypes.LongType, false)
@@ -75,10 +82,11 @@ public final class SaliencyJob {
             Broadcast<LabeledImages> images = jsc.broadcast(set);
             SaliencyTarget target = opt.target();
             long seed = opt.seed();
+            MlpSaliency.Explained explains = opt.mlpExplains();
             spark.sparkContext().setJobDescription("ffspark saliency " + opt.model() + " on " + opt.data() + "/" + opt.split().id());
             List<int[]> slices = slices(set.count());
             JavaRDD<Row> rows = jsc.parallelize(slices, slices.size()).flatMap(range ->
-                    remote.saliency(images.value(), range[0], range[1], methods, target, seed).stream()
+                    remote.saliency(images.value(), range[0], range[1], methods, target, seed, explains).stream()
                             .map(r -> row(r, version, runId)).iterator());
             spark.createDataFrame(rows, SCHEMA).write().mode(SaveMode.Overwrite).partitionBy("method").parquet(out.dir().toString());
             remote.destroy();
