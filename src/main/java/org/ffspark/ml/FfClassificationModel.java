@@ -68,9 +68,7 @@ public final class FfClassificationModel extends Model<FfClassificationModel> im
 
     @Override
     public Param<?>[] params() {
-        List<Param<?>> all = new ArrayList<>(keys.params());
-        all.addAll(cols.classifierParams());
-        return all.toArray(new Param<?>[0]);
+        return keys.with(cols.classifierParams());
     }
 
     /** The network: architecture and parameters. */

@@ -1,7 +1,5 @@
 package org.ffspark.ml;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 import org.apache.spark.api.java.JavaRDD;
@@ -58,9 +56,7 @@ public final class FfClassifier extends Estimator<FfClassificationModel> impleme
 
     @Override
     public Param<?>[] params() {
-        List<Param<?>> all = new ArrayList<>(keys.params());
-        all.addAll(cols.classifierParams());
-        return all.toArray(new Param<?>[0]);
+        return keys.with(cols.classifierParams());
     }
 
     /** Sets the param {@code name} (e.g. "learningRate" or "layers") to {@code value}, converted to its type. */

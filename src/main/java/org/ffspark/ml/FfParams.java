@@ -42,6 +42,13 @@ final class FfParams implements Serializable {
         return entries.stream().<Param<?>>map(Entry::param).toList();
     }
 
+    /** The key params followed by {@code more} (an owner's other params), as {@code Params.params()} returns them. */
+    Param<?>[] with(List<Param<?>> more) {
+        List<Param<?>> all = new ArrayList<>(params());
+        all.addAll(more);
+        return all.toArray(new Param<?>[0]);
+    }
+
     /** Sets every param's default (called once by the owner). */
     void setDefaults(Params owner) {
         for (Entry e : entries) {
