@@ -53,8 +53,8 @@ final class BenchTrainCommand implements Callable<Integer> {
 
     @Option(names = "--optimizer-state", paramLabel = "MODE", defaultValue = "averaged",
             description = "Spark set-ups: 'averaged' (the optimizer state travels with the parameters both ways every round) or"
-                    + " 'per-worker' (each partition keeps its own; an executor whose pooled engine ran the partition's previous"
-                    + " round does not fetch it) (default ${DEFAULT-VALUE}).", converter = OptimizerStateConverter.class)
+                    + " 'per-worker' (each partition keeps its own, in the executors; only parameters travel)"
+                    + " (default ${DEFAULT-VALUE}).", converter = OptimizerStateConverter.class)
     OptimizerState optimizerState;
 
     @Option(names = "--configs", split = ";", defaultValue = "784,500,500;784,2000,2000,2000,2000", description = "Layer sizes, ';'-separated (default ${DEFAULT-VALUE}).")

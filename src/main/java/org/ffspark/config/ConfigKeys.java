@@ -132,8 +132,8 @@ public final class ConfigKeys {
     public static final Param<OptimizerState> OPTIMIZER_STATE = add(enumKey("dist.optimizer-state", OptimizerState.class,
             OptimizerState.AVERAGED,
             "AVERAGED (the optimizer state is averaged with the parameters every round) or PER_WORKER (each partition "
-                    + "keeps its own Adam moments or momentum; only parameters are averaged; resume needs the same "
-                    + "partition count).")
+                    + "keeps its own Adam moments or momentum, held in the executors; only parameters are averaged and travel; "
+                    + "resume needs the same partition count).")
             .expecting("averaged or per-worker")
             .formerly("spark.optimizer-state"));
 

@@ -68,7 +68,7 @@ public final class LayerStats implements Serializable {
     }
 
     /** The one error of a diverged run: {@code what} says where it was seen. */
-    static ConfigException diverged(String what) {
+    public static ConfigException diverged(String what) {
         String key = ConfigKeys.LEARNING_RATE.name();
         return new ConfigException(key + ": training diverged " + what + "; lower " + key + "; nothing was written");
     }

@@ -134,6 +134,30 @@ public record TrainState(float[] params, float[] firstMoment, float[] secondMome
         return new TrainState(params, NONE, NONE, new long[0], 1);
     }
 
+    /**
+     * This state without its moments (the workers keep them): parameters, step counts and block velocity, for
+     * {@code workers} workers.
+     */
+    public TrainState withoutMoments() {
+        return new TrainState(params, NONE, NONE, steps, workers, blockVelocity);
+    }
+
+    /** This state with the moments of {@code blocks}, worker w's from {@code blocks.get(w)} (one-worker states). */
+    public TrainState withMoments(java.util.List<TrainState> blocks) {
+        if (blocks.size() != workers) {
+            throw new IllegalArgumentException(blocks.size() + " worker states for " + workers + " workers");
+        }
+        int nf = blocks.get(0).firstMoment.length;
+        int ns = blocks.get(0).secondMoment.length;
+        float[] first = new float[nf * workers];
+        float[] second = new float[ns * workers];
+        for (int w = 0; w < workers; w++) {
+            System.arraycopy(blocks.get(w).firstMoment, 0, first, w * nf, nf);
+            System.arraycopy(blocks.get(w).secondMoment, 0, second, w * ns, ns);
+        }
+        return new TrainState(params, first, second, steps, workers, blockVelocity);
+    }
+
     /** Worker {@code w}'s optimizer state alone, as a one-worker state without parameters (copies). */
     public TrainState worker(int w) {
         if (w < 0 || w >= workers) {

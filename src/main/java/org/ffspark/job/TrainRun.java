@@ -66,6 +66,10 @@ public final class TrainRun {
         MetricsFile metrics = new MetricsFile(storage, runPath == null ? null : new Path(runPath, CheckpointStore.METRICS), runId,
                 ck.map(CheckpointStore.Checkpoint::metricLines).orElse(List.of()));
         CheckpointStore.Retention retention = CheckpointStore.Retention.of(cfg.dist());
+        if (checkpoints != null) {
+            int total = trainer.totalRounds();
+            trainer.fullStateAt(r -> retention.due(r, r == total - 1)).workerStateDir(new Path(runPath, "worker-state").toString());
+        }
         state = trainer.run(state, firstRound, (report, s) -> {
             int next = report.position().round() + 1;
             boolean epochEnd = next == report.rounds() || trainer.position(next).indexInEpoch() == 0;

@@ -26,8 +26,8 @@ import org.ffspark.ff.TrainState;
  * state; {@code treeAggregate} sums them with {@link TreeSum} (order-independent, hence deterministic); the
  * driver averages over the partitions that ran batches and starts the next round. The optimizer state is either
  * averaged with the parameters ({@link OptimizerState#AVERAGED}) or kept per worker ({@link OptimizerState#PER_WORKER}:
- * the state holds one optimizer block per partition, partition p always continues from block p, and only the
- * parameters are averaged). Rounds never span epochs: epoch
+ * partition p always continues from its own state, which stays in the executors ({@link WorkerStates}) and reaches
+ * the driver only for checkpoints and the final state; only the parameters are averaged). Rounds never span epochs: epoch
  * e has {@code ceil(maxShardBatches / period)} rounds and in its j-th round shard p runs its batches
  * {@code [j·period, (j+1)·period)}.
  */
@@ -101,6 +101,10 @@ public final class SparkFfTrainer {
     /** Identifies this trainer's engines in the executors' {@link EnginePool}s (a cache key, never a result input). */
     private final String runId = java.util.UUID.randomUUID().toString();
     private final boolean reuseEngines;
+    /** Rounds whose listener call gets the whole state (per-worker states collected); the last round always does. */
+    private java.util.function.IntPredicate fullStateAt = r -> false;
+    /** A reliable directory for cutting the per-worker states' lineage ({@link WorkerStates}); null: none given. */
+    private String workerStateDir;
 
     public SparkFfTrainer(JavaSparkContext jsc, JavaRDD<LabeledImages> shards, FfConfig ff, TrainConfig train, DistConfig options) {
         this.jsc = jsc;
@@ -175,6 +179,21 @@ public final class SparkFfTrainer {
         return this;
     }
 
+    /**
+     * Rounds at which the listener needs the whole state: with per-worker optimizer state the listener otherwise
+     * receives the parameters and step counts only (the workers' moments stay with the workers).
+     */
+    public SparkFfTrainer fullStateAt(java.util.function.IntPredicate rounds) {
+        this.fullStateAt = rounds;
+        return this;
+    }
+
+    /** Where per-worker states are checkpointed to cut their lineage, unless the SparkContext has a checkpoint directory. */
+    public SparkFfTrainer workerStateDir(String dir) {
+        this.workerStateDir = dir;
+        return this;
+    }
+
     public RoundPosition position(int round) {
         int perPhase = train.epochs() * roundsPerEpoch;
         return new RoundPosition(round, round / perPhase, (round % perPhase) / roundsPerEpoch, round % roundsPerEpoch);
@@ -201,6 +220,12 @@ public final class SparkFfTrainer {
         }
         long started = System.nanoTime();
         int total = totalRounds();
+        boolean perWorker = options.optimizerState() == OptimizerState.PER_WORKER;
+        // Per-worker moments go to the executors once and stay there; the driver keeps parameters and step counts.
+        WorkerStates workers = perWorker && firstRound < total ? new WorkerStates(jsc, state, partitions, workerStateDir) : null;
+        if (workers != null) {
+            state = state.withoutMoments();
+        }
         try {
             for (int r = firstRound; r < total; r++) {
                 RoundPosition pos = position(r);
@@ -208,23 +233,18 @@ public final class SparkFfTrainer {
                         pos.phase(), pos.epoch() + 1, train.epochs(), r + 1, total, pos.indexInEpoch() + 1), false);
                 long t0 = System.nanoTime();
                 TrainState before = state;
-                boolean perWorker = options.optimizerState() == OptimizerState.PER_WORKER;
-                // Per-worker state: one broadcast per partition, so an executor fetches its own tasks' moments only.
                 Broadcast<TrainState> bc = jsc.broadcast(perWorker ? state.parametersOnly() : state.forWorkers());
-                List<Broadcast<TrainState>> own = new ArrayList<>();
-                for (int p = 0; perWorker && p < partitions; p++) {
-                    own.add(jsc.broadcast(state.worker(p)));
-                }
                 long t1 = System.nanoTime();
                 useDealOf(pos);
-                RoundResult result = round(bc, own, pos);
+                RoundResult result = round(bc, workers, pos);
                 long t2 = System.nanoTime();
-                state = average(result, state, options.optimizerState() == OptimizerState.PER_WORKER);
+                state = average(result, state, perWorker);
                 if (options.blockMomentumOn()) {
                     state = blockStep(before, state, options.blockMomentum(), options.blockLearningRate());
                 }
-                bc.destroy(false);
-                own.forEach(b -> b.destroy(false));
+                if (workers == null) {
+                    bc.destroy(false);
+                } // else: a replay of this round for a lost state reads it (WorkerStates)
                 long t3 = System.nanoTime();
                 LayerStats stats = new LayerStats(ff.hiddenLayers());
                 long examples = 0;
@@ -239,21 +259,31 @@ public final class SparkFfTrainer {
                     examples = Math.max(examples, stats.examples(l));
                 }
                 // Stop before a diverged state reaches a checkpoint or the model: the forward statistics, then the
-                // state itself (an update after the round's last forward pass may have gone non-finite).
+                // state itself (an update after the round's last forward pass may have gone non-finite), then the
+                // moments the workers kept.
                 stats.requireFinite("round " + (r + 1));
                 state.requireFinite("round " + (r + 1));
+                result.requireFiniteOwn("round " + (r + 1));
                 double secs = (t3 - t0) / 1e9;
                 double elapsed = (t3 - started) / 1e9;
                 double eta = elapsed / (r + 1 - firstRound) * (total - r - 1);
                 // broadcast = the driver's writing plus the slowest executor fetch; aggregate = the rest of the round
                 // (scheduling, result transfer, tree sum, averaging, and waiting for the slowest task).
                 double broadcast = (t1 - t0) / 1e9 + fetch;
+                boolean last = r == total - 1;
+                if (workers != null && last) {
+                    state = state.withMoments(collect(workers, r));
+                }
+                TrainState seen = workers != null && !last && fullStateAt.test(r) ? state.withMoments(collect(workers, r)) : state;
                 listener.roundDone(new RoundReport(pos, total, stats, examples, secs, compute, broadcast,
-                        Math.max(0, secs - compute - broadcast), eta), state);
+                        Math.max(0, secs - compute - broadcast), eta), seen);
             }
             return state;
         } finally {
             jsc.clearJobGroup();
+            if (workers != null) {
+                workers.close();
+            }
             if (current != shards) {
                 current.unpersist(false);
                 current = shards;
@@ -264,80 +294,119 @@ public final class SparkFfTrainer {
         }
     }
 
-    private RoundResult round(Broadcast<TrainState> bc, List<Broadcast<TrainState>> ownStates, RoundPosition pos) {
+    /** The workers' states after round {@code r}, fetched in a job of their own (for a checkpoint or the final state). */
+    private List<TrainState> collect(WorkerStates workers, int r) {
+        jsc.setJobGroup("ffspark-train-state-" + r, "FF train: the workers' optimizer states after round " + (r + 1), false);
+        return workers.collect();
+    }
+
+    private RoundResult round(Broadcast<TrainState> bc, WorkerStates workers, RoundPosition pos) {
         final FfConfig ffc = ff;
         final TrainConfig tc = train;
         final int period = options.averagingPeriodBatches();
         final int n = partitions;
         final int failRound = failFirstAttemptOfRound;
         final int nanRound = nanAfterRound;
-        final boolean perWorker = options.optimizerState() == OptimizerState.PER_WORKER;
+        final boolean perWorker = workers != null;
         final String run = runId;
         final boolean reuse = reuseEngines;
-        JavaRDD<RoundResult> results = current.mapPartitionsWithIndex((Integer p, Iterator<LabeledImages> it) -> {
-            TaskContext ctx = TaskContext.get();
-            if (failRound == pos.round() && p == 0 && ctx != null && ctx.attemptNumber() == 0) {
-                throw new IllegalStateException("injected failure of the first attempt of round " + failRound);
-            }
-            LabeledImages shard = it.next();
-            long t0 = System.nanoTime();
-            Gemm.init(1);
-            // Fetching the broadcasts (from the driver or a peer, then deserialising) is timed apart from training.
-            TrainState s = bc.value();
-            long tf = System.nanoTime();
-            // A partition's own optimizer state is fetched only when the pooled engine does not already hold it.
-            long[] ownFetch = {0};
-            java.util.function.Supplier<TrainState> ownState = !perWorker ? () -> s : () -> {
-                long a = System.nanoTime();
-                TrainState own = ownStates.get(p).value();
-                ownFetch[0] += System.nanoTime() - a;
-                return own;
-            };
-            LayerStats stats = new LayerStats(ffc.hiddenLayers());
-            int from = pos.indexInEpoch() * period;
-            int ran;
-            float[] vector;
-            float[] own = null;
-            long[] steps;
-            EnginePool.Lease lease = reuse ? EnginePool.take(run, p, shard, ffc, tc, s.params(), ownState, 0,
-                    perWorker ? pos.round() - 1 : -1) : EnginePool.fresh(p, shard, ffc, tc, s.params(), ownState, 0);
-            boolean ok = false;
-            try {
-                FfModel model = lease.model();
-                org.ffspark.ff.Optimizer opt = lease.engine().trainer().optimizer();
-                ran = shard.count() == 0 ? 0 : lease.engine().run(pos.phase(), pos.epoch(), from, from + period, stats);
-                steps = opt.steps().clone();
-                // Copies of the live arrays (the engine is reused next round) in the vectors that travel.
-                if (perWorker) {
-                    vector = ran == 0 ? new float[s.params().length] : model.params().clone();
-                    own = ran == 0 ? null : concat(new float[0], opt.firstMoment(), opt.secondMoment());
-                } else {
-                    vector = ran == 0 ? new float[vectorLength(s)] : concat(model.params(), opt.firstMoment(), opt.secondMoment());
-                }
-                ok = true;
-            } finally {
-                if (ok && reuse) {
-                    lease.release(pos.round());
-                } else {
-                    lease.discard();
-                }
-            }
-            if (nanRound == pos.round() && ran > 0) {
-                vector[0] = Float.NaN;
-            }
-            double secs = (System.nanoTime() - tf - ownFetch[0]) / 1e9;
-            return List.of(new RoundResult(n).add(p, vector, own, steps, ran, stats, (tf - t0 + ownFetch[0]) / 1e9, secs)).iterator();
-        }, true);
-        // Partitions are summed in executors: each intermediate task down to one vector (TreeSum's tree matches
-        // Spark's grouping), then all of them in one executor, so the driver receives one vector whatever the
-        // partition count.
+        if (!perWorker) {
+            JavaRDD<RoundResult> results = current.mapPartitionsWithIndex((Integer p, Iterator<LabeledImages> it) -> {
+                Step step = partitionRound(it.next(), null, p, pos, bc, ffc, tc, period, n, failRound, nanRound, run, reuse);
+                return List.of(step.result).iterator();
+            }, true);
+            return aggregate(results);
+        }
+        // Each task zips its shard with its own state from the last round and leaves its new state in the output.
+        JavaRDD<scala.Tuple2<RoundResult, TrainState>> output = current.zipPartitions(workers.states(),
+                (Iterator<LabeledImages> it, Iterator<TrainState> own) -> {
+                    int p = TaskContext.getPartitionId();
+                    Step step = partitionRound(it.next(), own, p, pos, bc, ffc, tc, period, n, failRound, nanRound, run, reuse);
+                    return List.of(new scala.Tuple2<>(step.result, step.own)).iterator();
+                });
+        output.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+        RoundResult result = aggregate(output.map(scala.Tuple2::_1));
+        workers.roundDone(output, bc);
+        return result;
+    }
+
+    /** Partitions are summed in executors: each intermediate task down to one vector (TreeSum's tree matches
+     * Spark's grouping), then all of them in one executor, so the driver receives one vector whatever the
+     * partition count. */
+    private RoundResult aggregate(JavaRDD<RoundResult> results) {
+        int n = partitions;
         return results.treeAggregate(new RoundResult(n), RoundResult::mergeInPlace, RoundResult::mergeInPlace, AGGREGATION_DEPTH, true);
+    }
+
+    /** What one partition's task leaves: its share of the round's result and, per worker, its new optimizer state. */
+    private record Step(RoundResult result, TrainState own) {}
+
+    /**
+     * One partition's round: loads the broadcast parameters and its optimizer state (the broadcast's, or with
+     * per-worker state {@code ownStates}'s single element, read only when the pooled engine does not hold it), runs
+     * the round's batches, and returns its vector (and, per worker, a copy of its optimizer state).
+     */
+    private static Step partitionRound(LabeledImages shard, Iterator<TrainState> ownStates, int p, RoundPosition pos,
+                                       Broadcast<TrainState> bc, FfConfig ffc, TrainConfig tc, int period, int n,
+                                       int failRound, int nanRound, String run, boolean reuse) {
+        TaskContext ctx = TaskContext.get();
+        if (failRound == pos.round() && p == 0 && ctx != null && ctx.attemptNumber() == 0) {
+            throw new IllegalStateException("injected failure of the first attempt of round " + failRound);
+        }
+        boolean perWorker = ownStates != null;
+        long t0 = System.nanoTime();
+        Gemm.init(1);
+        // Fetching the broadcast (from the driver or a peer, then deserialising) is timed apart from training.
+        TrainState s = bc.value();
+        long tf = System.nanoTime();
+        long[] ownFetch = {0};
+        java.util.function.Supplier<TrainState> ownState = !perWorker ? () -> s : () -> {
+            long a = System.nanoTime();
+            TrainState own = ownStates.next();
+            ownFetch[0] += System.nanoTime() - a;
+            return own;
+        };
+        LayerStats stats = new LayerStats(ffc.hiddenLayers());
+        int from = pos.indexInEpoch() * period;
+        int ran;
+        float[] vector;
+        TrainState own = null;
+        long[] steps;
+        EnginePool.Lease lease = reuse ? EnginePool.take(run, p, shard, ffc, tc, s.params(), ownState, 0,
+                perWorker ? pos.round() - 1 : -1) : EnginePool.fresh(p, shard, ffc, tc, s.params(), ownState, 0);
+        boolean ok = false;
+        try {
+            FfModel model = lease.model();
+            org.ffspark.ff.Optimizer opt = lease.engine().trainer().optimizer();
+            ran = shard.count() == 0 ? 0 : lease.engine().run(pos.phase(), pos.epoch(), from, from + period, stats);
+            steps = opt.steps().clone();
+            // Copies of the live arrays (the engine is reused next round) in what the task leaves.
+            if (perWorker) {
+                vector = ran == 0 ? new float[s.params().length] : model.params().clone();
+                own = new TrainState(new float[0], opt.firstMoment().clone(), opt.secondMoment().clone(), steps.clone(), 1);
+            } else {
+                vector = ran == 0 ? new float[vectorLength(s)] : concat(model.params(), opt.firstMoment(), opt.secondMoment());
+            }
+            ok = true;
+        } finally {
+            if (ok && reuse) {
+                lease.release(pos.round());
+            } else {
+                lease.discard();
+            }
+        }
+        if (nanRound == pos.round() && ran > 0) {
+            vector[0] = Float.NaN;
+        }
+        double secs = (System.nanoTime() - tf - ownFetch[0]) / 1e9;
+        String bad = own == null ? null : own.firstNonFinite();
+        return new Step(new RoundResult(n).add(p, vector, bad, steps, ran, stats, (tf - t0 + ownFetch[0]) / 1e9, secs), own);
     }
 
     /**
      * The new state: parameters are the mean over partitions that ran batches. A shared optimizer state is averaged
-     * the same way (step counts: the maximum); per-worker states are each partition's own, unchanged for a
-     * partition that ran no batch.
+     * the same way (step counts: the maximum); with per-worker states the driver keeps each partition's step counts
+     * (unchanged for a partition that ran no batch) and the moments stay with the workers.
      */
     static TrainState average(RoundResult r, TrainState before, boolean perWorker) {
         int contributors = 0;
@@ -363,23 +432,15 @@ public final class SparkFfTrainer {
             }
         }
         int np = before.params().length;
+        float[] params = java.util.Arrays.copyOfRange(sum, 0, np);
+        if (perWorker) {
+            return new TrainState(params, before.firstMoment(), before.secondMoment(), steps, before.workers(), before.blockVelocity());
+        }
         int nf = before.firstMomentBlock();
         int ns = before.secondMomentBlock();
-        float[] params = java.util.Arrays.copyOfRange(sum, 0, np);
-        if (!perWorker) {
-            float[] first = java.util.Arrays.copyOfRange(sum, np, np + nf);
-            float[] second = java.util.Arrays.copyOfRange(sum, np + nf, np + nf + ns);
-            return new TrainState(params, first, second, steps, 1, before.blockVelocity());
-        }
-        float[] first = before.firstMoment().clone();
-        float[] second = before.secondMoment().clone();
-        for (int p = 0; p < r.batches.length; p++) {
-            if (r.batches[p] > 0) {
-                System.arraycopy(r.own[p], 0, first, p * nf, nf);
-                System.arraycopy(r.own[p], nf, second, p * ns, ns);
-            }
-        }
-        return new TrainState(params, first, second, steps, before.workers(), before.blockVelocity());
+        float[] first = java.util.Arrays.copyOfRange(sum, np, np + nf);
+        float[] second = java.util.Arrays.copyOfRange(sum, np + nf, np + nf + ns);
+        return new TrainState(params, first, second, steps, 1, before.blockVelocity());
     }
 
     /**

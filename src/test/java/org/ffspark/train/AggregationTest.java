@@ -88,13 +88,13 @@ class AggregationTest {
     static final class DriverBytes extends SparkListener {
         final Map<Integer, Boolean> roundStages = new ConcurrentHashMap<>();
         final AtomicLong bytes = new AtomicLong();
-        final AtomicLong rounds = new AtomicLong();
+        final java.util.Set<String> groups = ConcurrentHashMap.newKeySet();
 
         @Override
         public void onJobStart(SparkListenerJobStart e) {
             String group = e.properties() == null ? null : e.properties().getProperty("spark.jobGroup.id");
             if (group != null && group.startsWith("ffspark-train-round-")) {
-                rounds.incrementAndGet();
+                groups.add(group);
                 scala.collection.Iterator<Object> it = e.stageIds().iterator();
                 while (it.hasNext()) {
                     roundStages.put((Integer) it.next(), true);
@@ -111,15 +111,19 @@ class AggregationTest {
     }
 
     static double bytesPerRound(SparkSession spark, LabeledImages data, int partitions) throws Exception {
+        return bytesPerRound(spark, data, partitions, TestData.dist(2, 0, -1));
+    }
+
+    static double bytesPerRound(SparkSession spark, LabeledImages data, int partitions, TestData.Dist dist) throws Exception {
         DriverBytes l = new DriverBytes();
         spark.sparkContext().addSparkListener(l);
         try {
-            SparkFfTrainerTest.run(spark, data, partitions, TestData.dist(2, 0, -1));
+            SparkFfTrainerTest.run(spark, data, partitions, dist);
         } finally {
             spark.sparkContext().listenerBus().waitUntilEmpty();
             spark.sparkContext().removeSparkListener(l);
         }
-        return l.bytes.get() / (double) l.rounds.get();
+        return l.bytes.get() / (double) l.groups.size();
     }
 
     @Test
@@ -135,5 +139,18 @@ class AggregationTest {
         TrainState a = SparkFfTrainerTest.run(spark, data, 16, TestData.dist(2, 0, -1));
         TrainState retried = SparkFfTrainerTest.run(spark, data, 16, TestData.dist(2, 0, 1));
         assertArrayEquals(a.params(), retried.params(), "16 partitions: a retried task changes nothing");
+    }
+
+    @Test
+    void perWorkerStatesStayInTheExecutorsAndTheDriverReceivesOneParameterVectorPerRound() throws Exception {
+        SparkSession spark = SparkTests.session();
+        LabeledImages data = TestData.mnistTrain().head(1600);
+        TestData.Dist perWorker = SparkFfTrainerTest.perWorker(1, -1);
+        double two = bytesPerRound(spark, data, 2, perWorker);
+        double sixteen = bytesPerRound(spark, data, 16, perWorker);
+        // One parameter vector of 784-32-24 as float32 (the moments, twice that, stay with the workers).
+        double params = 4.0 * (784 * 32 + 32 + 32 * 24 + 24);
+        assertTrue(two > 0.9 * params && two < 1.5 * params, "2 partitions: " + two + " bytes per round, parameters " + params);
+        assertTrue(sixteen <= 2 * two && sixteen < 2 * params, "16 partitions: " + sixteen + " bytes per round against " + two);
     }
 }

@@ -35,18 +35,36 @@ import org.junit.jupiter.api.io.TempDir;
  * (training and saliency), and the driver process of a training run killed with SIGKILL, then resumed.
  */
 class FaultToleranceTest {
-    /** Kills the executor JVM that runs the n-th task to start (SIGKILL), once. */
+    /** Kills the executor JVM that runs the n-th task to start (or the first task of a job group's job), SIGKILL, once. */
     static final class KillExecutorAtTask extends SparkListener {
         private final int n;
+        private final String jobGroup;
+        private final java.util.Set<Integer> stages = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private final AtomicInteger started = new AtomicInteger();
         final AtomicLong killedPid = new AtomicLong(-1);
 
         KillExecutorAtTask(int n) {
             this.n = n;
+            this.jobGroup = null;
+        }
+
+        KillExecutorAtTask(String jobGroup) {
+            this.n = 1;
+            this.jobGroup = jobGroup;
+        }
+
+        @Override
+        public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart e) {
+            if (jobGroup != null && jobGroup.equals(e.properties().getProperty("spark.jobGroup.id"))) {
+                scala.collection.JavaConverters.seqAsJavaList(e.stageIds()).forEach(id -> stages.add((Integer) id));
+            }
         }
 
         @Override
         public void onTaskStart(SparkListenerTaskStart e) {
+            if (jobGroup != null && !stages.contains(e.stageId())) {
+                return;
+            }
             if (started.incrementAndGet() != n) {
                 return;
             }
@@ -88,6 +106,38 @@ class FaultToleranceTest {
             assertTrue(killer.killedPid.get() > 0, "an executor JVM was killed");
             assertTrue(ProcessHandle.of(killer.killedPid.get()).isEmpty(), "and is gone");
             assertArrayEquals(undisturbed, disturbed, "bit-identical to the undisturbed run");
+        } finally {
+            SparkTests.session(SparkTests.LOCAL);
+        }
+    }
+
+    /**
+     * Per-worker optimizer states live in the executors: an executor killed at the start of round 13 takes the states
+     * of its partition from rounds 11 and 12 with it, and Spark replays them from the lineage cut after round 10
+     * (written to the checkpoint directory); the run ends with the undisturbed parameters and moments.
+     */
+    @ClusterTest
+    void anExecutorKilledWithItsPerWorkerStatesReplaysThemExactly(@TempDir Path tmp) {
+        LabeledImages data = TestData.mnistTrain().head(1200);
+        SparkSession cluster = SparkTests.session(SparkTests.LOCAL_CLUSTER);
+        cluster.sparkContext().setCheckpointDir(tmp.resolve("cuts").toString());
+        try {
+            TestData.Dist perWorker = SparkFfTrainerTest.perWorker(1, -1); // 12 rounds per epoch, 24 in all
+            org.ffspark.ff.TrainState undisturbed = SparkFfTrainerTest.run(cluster, data, 2, perWorker);
+            KillExecutorAtTask killer = new KillExecutorAtTask("ffspark-train-round-12");
+            cluster.sparkContext().addSparkListener(killer);
+            org.ffspark.ff.TrainState disturbed;
+            try {
+                disturbed = SparkFfTrainerTest.run(cluster, data, 2, perWorker);
+            } finally {
+                cluster.sparkContext().removeSparkListener(killer);
+            }
+            assertTrue(killer.killedPid.get() > 0, "an executor JVM was killed");
+            assertArrayEquals(undisturbed.params(), disturbed.params(), "parameters bit-identical to the undisturbed run");
+            assertArrayEquals(undisturbed.firstMoment(), disturbed.firstMoment(), "first moments");
+            assertArrayEquals(undisturbed.secondMoment(), disturbed.secondMoment(), "second moments");
+            assertArrayEquals(undisturbed.steps(), disturbed.steps(), "step counts");
+            assertEquals(2, disturbed.workers());
         } finally {
             SparkTests.session(SparkTests.LOCAL);
         }
