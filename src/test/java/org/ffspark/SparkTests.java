@@ -47,4 +47,15 @@ public final class SparkTests {
         master = wanted;
         return session;
     }
+
+    /** Stops the shared session, for a test whose command opens a session of its own (getOrCreate would return ours). */
+    public static synchronized void stopShared() {
+        if (session != null) {
+            session.stop();
+            SparkSession.clearActiveSession();
+            SparkSession.clearDefaultSession();
+            session = null;
+            master = null;
+        }
+    }
 }

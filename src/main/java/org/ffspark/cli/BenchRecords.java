@@ -30,6 +30,14 @@ final class BenchRecords {
                     Double trainingSeconds, Integer trainingExamples, List<Double> epochSeconds,
                     Double medianEpochSecondsAfterFirst, Double epochGflops, Double epochToPeak, Double testAccuracy) {}
 
+    /** {@code bench-scale}: one averaging round's traffic, stages, tasks and time per partition count. */
+    record Scale(String gitCommit, String openblasCoretype, String driverMaxResultSize, int batchPerPartition,
+                 int warmupRounds, int rounds, List<ScaleResult> results) {}
+
+    /** One network and optimizer-state mode of {@code bench-scale}; sizes in bytes as float32. */
+    record ScaleResult(String layers, String optimizerState, long parameterBytes, long stateBytes,
+                       List<org.ffspark.train.ScaleBenchmark.Point> points) {}
+
     /** {@code bench-train}: Spark against the single JVM, per network and averaging period. */
     record Train(String gitCommit, String openblasCoretype, List<Integer> averagingPeriodBatches, String optimizerState,
                  List<TrainResult> results) {}

@@ -58,6 +58,8 @@ public final class SparkFfTrainer {
      * either way; false allocates a fresh engine every round.
      */
     public static final String REUSE_ENGINES = "spark.ffspark.reuseEngines";
+    /** Job group of round r's jobs: this prefix and r (0-based); listeners and the Spark UI tell rounds apart by it. */
+    public static final String ROUND_GROUP = "ffspark-train-round-";
     /** The depth of the round's {@code treeAggregate} ({@link TreeSum#forTreeAggregate} matches its grouping). */
     static final int AGGREGATION_DEPTH = 2;
     /** A test seam: a thread-local Spark property naming the round whose update ends with a NaN ({@link #nanAfterRound}). */
@@ -229,7 +231,7 @@ public final class SparkFfTrainer {
         try {
             for (int r = firstRound; r < total; r++) {
                 RoundPosition pos = position(r);
-                jsc.setJobGroup("ffspark-train-round-" + r, String.format("FF train: phase %d epoch %d/%d round %d/%d (%d in epoch)",
+                jsc.setJobGroup(ROUND_GROUP + r, String.format("FF train: phase %d epoch %d/%d round %d/%d (%d in epoch)",
                         pos.phase(), pos.epoch() + 1, train.epochs(), r + 1, total, pos.indexInEpoch() + 1), false);
                 long t0 = System.nanoTime();
                 TrainState before = state;

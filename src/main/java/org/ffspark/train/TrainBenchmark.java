@@ -115,13 +115,18 @@ public final class TrainBenchmark {
         return sets;
     }
 
-    /** A session for {@code master}; local-cluster executors get this JVM's class path. */
+    /** A session for {@code master}; local-cluster executors get this JVM's class path and 2 GB heaps. */
     public static SparkSession open(String master, String executorClassPath) {
-        SparkConf conf = new SparkConf().setMaster(master).setAppName("ffspark bench-train")
+        return open(master, executorClassPath, 2048);
+    }
+
+    /** A session for {@code master}; local-cluster executors get this JVM's class path and heaps of {@code executorMb}. */
+    public static SparkSession open(String master, String executorClassPath, int executorMb) {
+        SparkConf conf = new SparkConf().setMaster(master).setAppName("ffspark bench")
                 .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
                 .set("spark.driver.bindAddress", "127.0.0.1").set("spark.executorEnv.OMP_NUM_THREADS", "1");
         if (master.startsWith("local-cluster")) {
-            conf.set("spark.executor.extraClassPath", executorClassPath).set("spark.executor.memory", "2g");
+            conf.set("spark.executor.extraClassPath", executorClassPath).set("spark.executor.memory", executorMb + "m");
         }
         return SparkSession.builder().config(SparkFfTrainer.withDefaults(conf)).getOrCreate();
     }
