@@ -87,7 +87,7 @@ public final class TestData {
     public static Dist dist(int period, int checkpointEvery, int failRound, org.ffspark.config.OptimizerState state,
                             float blockMomentum, float blockLearningRate) {
         // Every checkpoint kept (the resume tests pick which ones survive a simulated crash).
-        return new Dist(new org.ffspark.config.DistConfig(period, checkpointEvery, state, blockMomentum, blockLearningRate,
+        return new Dist(new org.ffspark.config.DistConfig(org.ffspark.config.AveragingPeriod.ofBatches(period), checkpointEvery, state, blockMomentum, blockLearningRate,
                 Integer.MAX_VALUE, 0, 0), failRound);
     }
 

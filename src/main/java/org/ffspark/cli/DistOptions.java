@@ -16,9 +16,10 @@ import picocli.CommandLine.Option;
  * rules, and an error names the flag.
  */
 public final class DistOptions {
-    @Option(names = "--averaging-period", paramLabel = "BATCHES",
-            description = "Spark: minibatches per partition between parameter averages; shorthand for the key dist.averaging-period.")
-    Integer averagingPeriod;
+    @Option(names = "--averaging-period", paramLabel = "PERIOD",
+            description = "Spark: how long each partition trains between parameter averages: minibatches (10), examples per "
+                    + "partition ('3000 examples') or epochs ('0.5 epochs'); shorthand for the key dist.averaging-period.")
+    String averagingPeriod;
 
     @Option(names = "--optimizer-state", paramLabel = "MODE",
             description = "Spark: 'averaged' (optimizer state averaged with the parameters every round) or 'per-worker' "
@@ -41,7 +42,9 @@ public final class DistOptions {
     /** The flags given, checked (naming the flag) and written as {@code key=value} overrides. */
     List<String> overrides() {
         List<String> out = new ArrayList<>();
-        add(out, ConfigKeys.AVERAGING_PERIOD, "--averaging-period", averagingPeriod);
+        if (averagingPeriod != null) {
+            out.add(ConfigKeys.AVERAGING_PERIOD.name() + "=" + ConfigKeys.AVERAGING_PERIOD.parse(averagingPeriod, "--averaging-period").format());
+        }
         add(out, ConfigKeys.OPTIMIZER_STATE, "--optimizer-state", optimizerState);
         add(out, ConfigKeys.BLOCK_MOMENTUM, "--block-momentum", blockMomentum);
         add(out, ConfigKeys.BLOCK_LR, "--block-lr", blockLr);

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.apache.spark.sql.SparkSession;
+import org.ffspark.config.ConfigException;
 import org.ffspark.config.ConfigKeys;
 import org.ffspark.config.TrainFfConfig;
 import org.ffspark.io.Storage;
@@ -48,11 +49,14 @@ final class TrainMlpCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         shards.validate();
-        TrainFfConfig cfg = averagingPeriod == null ? config.load() : config.load(List.of(ConfigKeys.AVERAGING_PERIOD.name() + "="
-                + ConfigKeys.AVERAGING_PERIOD.check(averagingPeriod, "--averaging-period")));
+        ConfigException.require(averagingPeriod == null || averagingPeriod >= 1, "--averaging-period", averagingPeriod, "must be >= 1 minibatch");
+        TrainFfConfig cfg = averagingPeriod == null ? config.load() : config.load(List.of(ConfigKeys.AVERAGING_PERIOD.name() + "=" + averagingPeriod));
+        org.ffspark.config.AveragingPeriod period = cfg.dist().averagingPeriod();
+        ConfigException.require(period.unit() == org.ffspark.config.AveragingPeriod.Unit.BATCHES, ConfigKeys.AVERAGING_PERIOD.name(),
+                period.format(), "train-mlp averages every N minibatches; give a number of minibatches");
         try (SparkSession spark = Sessions.open("train-mlp", sparkOptions.master)) {
             MlpTrainJob.run(spark, new Storage(spark.sparkContext().hadoopConfiguration()), cfg,
-                    new MlpTrainJob.Options(dataIn.data, modelOut.model, shards.partitions, learningRate, cfg.dist().averagingPeriodBatches(), output.overwrite),
+                    new MlpTrainJob.Options(dataIn.data, modelOut.model, shards.partitions, learningRate, (int) period.amount(), output.overwrite),
                     r -> System.out.printf(Locale.ROOT, "mlp epoch %d/%d  %.1f s  %.0f ex/s  test %.2f%%  elapsed %.1f s%n",
                             r.epoch() + 1, r.epochs(), r.seconds(), r.examplesPerSecond(), 100 * r.testAccuracy(), r.elapsedSeconds()));
         }

@@ -124,9 +124,11 @@ public final class ConfigKeys {
 
     // ---- distributed training (Spark only; train's and retrain's flags of the same names are shorthands) ----
 
-    public static final Param<Integer> AVERAGING_PERIOD = add(intKey("dist.averaging-period", "10",
-            "Minibatches each partition trains between two parameter averages (an averaging round).")
-            .rule(v -> v >= 1, "must be >= 1 minibatch")
+    public static final Param<AveragingPeriod> AVERAGING_PERIOD = add(Param.periodKey("dist.averaging-period", "10",
+            "How long each partition trains between two parameter averages (an averaging round): minibatches (10), "
+                    + "examples per partition (3000 examples) or epochs (0.5 epochs); examples and epochs are rounded to "
+                    + "whole minibatches, at least one.")
+            .rule(AveragingPeriod::valid, "must be a positive amount")
             .formerly("spark.averaging-period-batches"));
 
     public static final Param<OptimizerState> OPTIMIZER_STATE = add(enumKey("dist.optimizer-state", OptimizerState.class,

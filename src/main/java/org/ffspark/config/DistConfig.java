@@ -7,14 +7,14 @@ package org.ffspark.config;
  * {@code v ← μ·v + η·(a − θ)} and {@code θ ← θ + v}; {@code μ = 0, η = 1} is plain averaging, computed as such bit
  * for bit. The keys are declared in {@link ConfigKeys}.
  */
-public record DistConfig(int averagingPeriodBatches, int checkpointEveryRounds, OptimizerState optimizerState,
+public record DistConfig(AveragingPeriod averagingPeriod, int checkpointEveryRounds, OptimizerState optimizerState,
                          float blockMomentum, float blockLearningRate, int checkpointKeep,
                          int checkpointPermanentEvery, int reshuffleEpochs) implements java.io.Serializable {
     public DistConfig {
         ConfigKeys.RESHUFFLE_EPOCHS.check(reshuffleEpochs);
         ConfigKeys.CHECKPOINT_KEEP.check(checkpointKeep);
         ConfigKeys.CHECKPOINT_PERMANENT_EVERY.check(checkpointPermanentEvery);
-        ConfigKeys.AVERAGING_PERIOD.check(averagingPeriodBatches);
+        ConfigKeys.AVERAGING_PERIOD.check(java.util.Objects.requireNonNull(averagingPeriod, "averagingPeriod"));
         ConfigKeys.CHECKPOINT_EVERY.check(checkpointEveryRounds);
         ConfigKeys.OPTIMIZER_STATE.check(java.util.Objects.requireNonNull(optimizerState, "optimizerState"));
         ConfigKeys.BLOCK_MOMENTUM.check(blockMomentum);
@@ -30,24 +30,28 @@ public record DistConfig(int averagingPeriodBatches, int checkpointEveryRounds, 
     }
 
     public DistConfig withAveragingPeriod(int batches) {
-        return new DistConfig(batches, checkpointEveryRounds, optimizerState, blockMomentum, blockLearningRate, checkpointKeep, checkpointPermanentEvery, reshuffleEpochs);
+        return withAveragingPeriod(AveragingPeriod.ofBatches(batches));
+    }
+
+    public DistConfig withAveragingPeriod(AveragingPeriod period) {
+        return new DistConfig(period, checkpointEveryRounds, optimizerState, blockMomentum, blockLearningRate, checkpointKeep, checkpointPermanentEvery, reshuffleEpochs);
     }
 
     public DistConfig withCheckpointEvery(int rounds) {
-        return new DistConfig(averagingPeriodBatches, rounds, optimizerState, blockMomentum, blockLearningRate, checkpointKeep, checkpointPermanentEvery, reshuffleEpochs);
+        return new DistConfig(averagingPeriod, rounds, optimizerState, blockMomentum, blockLearningRate, checkpointKeep, checkpointPermanentEvery, reshuffleEpochs);
     }
 
     public DistConfig withOptimizerState(OptimizerState state) {
-        return new DistConfig(averagingPeriodBatches, checkpointEveryRounds, state, blockMomentum, blockLearningRate, checkpointKeep, checkpointPermanentEvery, reshuffleEpochs);
+        return new DistConfig(averagingPeriod, checkpointEveryRounds, state, blockMomentum, blockLearningRate, checkpointKeep, checkpointPermanentEvery, reshuffleEpochs);
     }
 
     public DistConfig withBlockMomentum(float momentum, float learningRate) {
-        return new DistConfig(averagingPeriodBatches, checkpointEveryRounds, optimizerState, momentum, learningRate, checkpointKeep, checkpointPermanentEvery, reshuffleEpochs);
+        return new DistConfig(averagingPeriod, checkpointEveryRounds, optimizerState, momentum, learningRate, checkpointKeep, checkpointPermanentEvery, reshuffleEpochs);
     }
 
     /** This configuration with examples dealt out again every {@code epochs} epochs (0 = never). */
     public DistConfig withReshuffleEpochs(int epochs) {
-        return new DistConfig(averagingPeriodBatches, checkpointEveryRounds, optimizerState, blockMomentum, blockLearningRate,
+        return new DistConfig(averagingPeriod, checkpointEveryRounds, optimizerState, blockMomentum, blockLearningRate,
                 checkpointKeep, checkpointPermanentEvery, epochs);
     }
 

@@ -135,6 +135,13 @@ public final class Param<T> {
         return new Param<>(name, defaultValue, doc, Float::parseFloat, "a number", v -> Float.toString(v), List.of(), List.of());
     }
 
+    /** A {@link AveragingPeriod} key: minibatches, examples or epochs. */
+    public static Param<AveragingPeriod> periodKey(String name, String defaultValue, String doc) {
+        return new Param<>(name, defaultValue, doc, AveragingPeriod::parse,
+                "a number of minibatches, or N examples, or F epochs (e.g. 10, 3000 examples, 0.5 epochs)",
+                AveragingPeriod::format, List.of(), List.of());
+    }
+
     public static Param<List<Integer>> intListKey(String name, String defaultValue, String example, String doc) {
         return new Param<>(name, defaultValue, doc, Param::intList, "comma-separated integers, e.g. " + example,
                 Param::joinInts, List.of(), List.of());

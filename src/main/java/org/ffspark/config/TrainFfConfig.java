@@ -120,7 +120,7 @@ public record TrainFfConfig(FfConfig ff, TrainConfig train, DistConfig dist) {
         put(m, ConfigKeys.DROPOUT, train.dropout());
         put(m, ConfigKeys.PEER_NORM, train.peerNorm());
         put(m, ConfigKeys.READOUT_LR_SCALE, train.readoutLrScale());
-        put(m, ConfigKeys.AVERAGING_PERIOD, dist.averagingPeriodBatches());
+        put(m, ConfigKeys.AVERAGING_PERIOD, dist.averagingPeriod());
         put(m, ConfigKeys.OPTIMIZER_STATE, dist.optimizerState());
         put(m, ConfigKeys.BLOCK_MOMENTUM, dist.blockMomentum());
         put(m, ConfigKeys.BLOCK_LR, dist.blockLearningRate());

@@ -9,12 +9,15 @@ public record RunRecord(String format, int formatVersion, String runId, String c
     public static final String FORMAT = "ffspark-run";
     public static final int VERSION = 1;
 
-    /** The record of a run on {@code master} (Spark {@code sparkVersion}) with {@code partitions} and {@code rounds}. */
+    /**
+     * The record of a run on {@code master} (Spark {@code sparkVersion}) with {@code partitions} and {@code rounds}
+     * of {@code averagingPeriodBatches} minibatches (dist.averaging-period resolved for the run's shards).
+     */
     public static RunRecord of(String master, String sparkVersion, org.ffspark.config.TrainFfConfig cfg,
                                Map<String, String> checksums, String runId, int partitions, String data, String initModel,
-                               boolean resumed, int rounds) {
+                               boolean resumed, int rounds, int averagingPeriodBatches) {
         org.ffspark.config.DistConfig d = cfg.dist();
-        Spark s = new Spark(master, sparkVersion, partitions, d.averagingPeriodBatches(), d.optimizerState().name(),
+        Spark s = new Spark(master, sparkVersion, partitions, averagingPeriodBatches, d.optimizerState().name(),
                 d.blockMomentum(), d.blockLearningRate(), rounds, d.checkpointEveryRounds(), resumed);
         return new RunRecord(FORMAT, VERSION, runId, java.time.Instant.now().toString(), BuildInfo.gitCommit(),
                 cfg.train().seed(), cfg.toMap(), checksums, data, initModel, s, System.getProperty("java.version"),

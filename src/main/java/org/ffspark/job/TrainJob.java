@@ -69,7 +69,7 @@ public final class TrainJob {
             ModelStore.Provenance prov = r.provenance();
             FfModel model = new FfModel(cfg.ff(), state.params());
             RunRecord run = RunRecord.of(spark.sparkContext().master(), spark.version(), cfg, checksums, runId, n,
-                    opt.data(), opt.initModel(), opt.resume(), r.rounds());
+                    opt.data(), opt.initModel(), opt.resume(), r.rounds(), r.periodBatches());
             try (AtomicOutput out = AtomicOutput.begin(storage, modelPath, runId, opt.overwrite())) {
                 ModelStore.writeInto(storage, model, prov, out.dir());
                 storage.writeAll(new Path(out.dir(), "run.json"), Json.bytes(run));

@@ -33,8 +33,8 @@ public final class TrainRun {
     /** Where a run keeps its state; {@code runDir} null means no checkpoints and no metrics file. */
     public record Where(String runDir, boolean resume, boolean allowConfigChange) {}
 
-    /** The trained state, the provenance of the model it makes, the metric lines and the number of rounds. */
-    public record Result(TrainState state, ModelStore.Provenance provenance, MetricsFile metrics, int rounds) {}
+    /** The trained state, the provenance of the model it makes, the metric lines, the number of rounds and their length. */
+    public record Result(TrainState state, ModelStore.Provenance provenance, MetricsFile metrics, int rounds, int periodBatches) {}
 
     private TrainRun() {}
 
@@ -82,7 +82,7 @@ public final class TrainRun {
             }
             progress.roundDone(report, s);
         });
-        return new Result(state, prov, metrics, trainer.totalRounds());
+        return new Result(state, prov, metrics, trainer.totalRounds(), trainer.averagingPeriodBatches());
     }
 
     static MetricsLines.Round roundLine(SparkFfTrainer.RoundReport r, Double testAccuracy) {

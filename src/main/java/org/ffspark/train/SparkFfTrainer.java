@@ -21,7 +21,7 @@ import org.ffspark.ff.TrainState;
 
 /**
  * FF training with periodic parameter averaging. A round: broadcast the {@link TrainState}; every partition loads
- * it, runs {@code averagingPeriodBatches} minibatches of layer-local FF updates on its shard
+ * it, runs {@code dist.averaging-period} (resolved to minibatches) minibatches of layer-local FF updates on its shard
  * ({@link ShardTrainer}, the same code as the single-JVM trainer), and returns its parameters and optimizer
  * state; {@code treeAggregate} sums them with {@link TreeSum} (order-independent, hence deterministic); the
  * driver averages over the partitions that ran batches and starts the next round. The optimizer state is either
@@ -94,6 +94,8 @@ public final class SparkFfTrainer {
     private int nanAfterRound = -1;
     private final int partitions;
     private final int roundsPerEpoch;
+    /** Minibatches per partition and round ({@code dist.averaging-period} resolved for this run's shards). */
+    private final int periodBatches;
     private final int phases;
     private final JavaRDD<LabeledImages> shards;
     /** The shards rounds run on: the first ones, or their latest deal ({@link Reshuffle}). */
@@ -130,7 +132,8 @@ public final class SparkFfTrainer {
         if (maxBatches == 0) {
             throw new org.ffspark.data.InputDataException("training data", "no training examples");
         }
-        this.roundsPerEpoch = (maxBatches + options.averagingPeriodBatches() - 1) / options.averagingPeriodBatches();
+        this.periodBatches = options.averagingPeriod().batches(batch, maxBatches);
+        this.roundsPerEpoch = (maxBatches + periodBatches - 1) / periodBatches;
         this.phases = ShardTrainer.phases(train, ff.hiddenLayers());
     }
 
@@ -167,6 +170,11 @@ public final class SparkFfTrainer {
 
     public int partitions() {
         return partitions;
+    }
+
+    /** Minibatches each partition trains per round. */
+    public int averagingPeriodBatches() {
+        return periodBatches;
     }
 
     /** Makes the first attempt of {@code round}'s partition-0 task fail (the fault-tolerance tests' seam). */
@@ -305,7 +313,7 @@ public final class SparkFfTrainer {
     private RoundResult round(Broadcast<TrainState> bc, WorkerStates workers, RoundPosition pos) {
         final FfConfig ffc = ff;
         final TrainConfig tc = train;
-        final int period = options.averagingPeriodBatches();
+        final int period = periodBatches;
         final int n = partitions;
         final int failRound = failFirstAttemptOfRound;
         final int nanRound = nanAfterRound;

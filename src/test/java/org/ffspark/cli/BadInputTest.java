@@ -247,8 +247,10 @@ class BadInputTest {
 
     @Test
     void averagingPeriodZero() {
-        refused(Main.BAD_CONFIG, List.of("--averaging-period = 0", "must be >= 1"),
+        refused(Main.BAD_CONFIG, List.of("--averaging-period = 0", "must be a positive amount"),
                 "train", "--data", TestData.mnistDir().toString(), "--model", out.toString(), "--averaging-period", "0");
+        refused(Main.BAD_CONFIG, List.of("--averaging-period = 2 fortnights", "expected a number of minibatches, or N examples, or F epochs"),
+                "train", "--data", TestData.mnistDir().toString(), "--model", out.toString(), "--averaging-period", "2 fortnights");
     }
 
     @Test

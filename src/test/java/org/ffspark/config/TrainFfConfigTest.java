@@ -130,4 +130,25 @@ class TrainFfConfigTest {
         // Without warm-up the first batch already takes the full rate.
         assertEquals(0.1f, plain.learningRateAt(0, 0, 10));
     }
+
+    @Test
+    void theAveragingPeriodIsGivenInMinibatchesExamplesOrEpochsAndResolvedToMinibatches() {
+        AveragingPeriod ten = TrainFfConfig.load(null, List.of("dist.averaging-period=10")).dist().averagingPeriod();
+        assertEquals(AveragingPeriod.ofBatches(10), ten);
+        assertEquals("10", ten.format(), "minibatches are written as before");
+        assertEquals(10, ten.batches(25, 600));
+        AveragingPeriod examples = TrainFfConfig.load(null, List.of("dist.averaging-period=3000 examples")).dist().averagingPeriod();
+        assertEquals(120, examples.batches(25, 600), "3000 examples of 25 per minibatch");
+        assertEquals("3000 examples", examples.format());
+        AveragingPeriod half = TrainFfConfig.load(null, List.of("dist.averaging-period = 0.5 epochs")).dist().averagingPeriod();
+        assertEquals(300, half.batches(25, 600), "half of the longest shard's 600 minibatches");
+        assertEquals("0.5 epochs", half.format());
+        assertEquals(half, AveragingPeriod.parse(half.format()), "the written form reads back");
+        assertEquals(1, AveragingPeriod.parse("1 example").batches(100, 600), "at least one minibatch");
+        assertEquals(AveragingPeriod.parse("2 epochs"), AveragingPeriod.parse("2 EPOCH"));
+        ConfigException whole = assertThrows(ConfigException.class, () -> TrainFfConfig.load(null, List.of("dist.averaging-period=1.5")));
+        assertTrue(whole.getMessage().contains("dist.averaging-period = 1.5: expected a number of minibatches"), whole.getMessage());
+        ConfigException zero = assertThrows(ConfigException.class, () -> TrainFfConfig.load(null, List.of("dist.averaging-period=0 epochs")));
+        assertTrue(zero.getMessage().contains("dist.averaging-period = 0 epochs: must be a positive amount"), zero.getMessage());
+    }
 }

@@ -19,6 +19,7 @@ import org.apache.spark.sql.SparkSession;
 import org.ffspark.SchemaCheck;
 import org.ffspark.SparkTests;
 import org.ffspark.TestData;
+import org.ffspark.config.DistConfig;
 import org.ffspark.config.TrainFfConfig;
 import org.ffspark.data.LabeledImages;
 import org.ffspark.ff.FfFit;
@@ -133,6 +134,21 @@ class SparkFfTrainerTest {
         assertArrayEquals(new long[] {s0, s0, s1, s1}, a.steps(), sizes.toString());
         float[] averaged = spark(SparkTests.session(), data, 2, 3, -1);
         assertFalse(java.util.Arrays.equals(averaged, a.params()), "per-worker state is a different algorithm");
+    }
+
+    @Test
+    void anAveragingPeriodInEpochsOrExamplesBecomesMinibatchesOfTheRunsShards() {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkTests.session().sparkContext());
+        JavaRDD<LabeledImages> shards = Shards.fromImages(jsc, TestData.mnistTrain().head(600), 2, CFG.train().seed());
+        try {
+            DistConfig half = TestData.dist(1, 0, -1).config().withAveragingPeriod(org.ffspark.config.AveragingPeriod.parse("0.5 epochs"));
+            SparkFfTrainer t = new SparkFfTrainer(jsc, shards, CFG.ff(), CFG.train(), half);
+            assertEquals(2 * CFG.train().epochs(), t.totalRounds(), "two rounds per epoch");
+            DistConfig hundred = half.withAveragingPeriod(org.ffspark.config.AveragingPeriod.parse("100 examples"));
+            assertEquals(2, new SparkFfTrainer(jsc, shards, CFG.ff(), CFG.train(), hundred).averagingPeriodBatches(), "100 examples of 50");
+        } finally {
+            shards.unpersist(false);
+        }
     }
 
     @Test
