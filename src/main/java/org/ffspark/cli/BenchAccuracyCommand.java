@@ -141,8 +141,9 @@ final class BenchAccuracyCommand implements Callable<Integer> {
     }
 
     /**
-     * The recipe's batch is the global one: with P partitions each trains on batch/P examples per step, so a round
-     * of the averaged workers moves the parameters about as far as the single JVM's steps on the same examples.
+     * The recipe's batch is the global one: with P partitions each trains on batch/P examples per step
+     * ({@code dist.split-batch}, set here), so a round of the averaged workers moves the parameters about as far as
+     * the single JVM's steps on the same examples. P must divide the batch.
      */
     private TrainFfConfig sharedBatch(TrainFfConfig cfg) {
         int batch = cfg.train().batchSize();
@@ -153,7 +154,7 @@ final class BenchAccuracyCommand implements Callable<Integer> {
                 "must divide the recipe's train.batch-size " + batch + " (each partition trains on batch/P examples per step)");
         System.out.printf(Locale.ROOT, "bench-accuracy: %d partitions share the recipe's batch of %d: %d examples per partition and step%n",
                 partitions, batch, batch / partitions);
-        return cfg.with(ConfigKeys.BATCH_SIZE, Integer.toString(batch / partitions));
+        return cfg.with(ConfigKeys.SPLIT_BATCH, "true");
     }
 
     /**

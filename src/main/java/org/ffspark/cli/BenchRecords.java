@@ -32,7 +32,7 @@ final class BenchRecords {
 
     /** {@code bench-scale}: one averaging round's traffic, stages, tasks and time per partition count. */
     record Scale(String gitCommit, String openblasCoretype, String driverMaxResultSize, int batchPerPartition,
-                 int warmupRounds, int rounds, List<ScaleResult> results) {}
+                 int periodBatches, int warmupRounds, int rounds, List<ScaleResult> results) {}
 
     /** One network and optimizer-state mode of {@code bench-scale}; sizes in bytes as float32. */
     record ScaleResult(String layers, String optimizerState, long parameterBytes, long stateBytes,

@@ -44,8 +44,12 @@ final class BenchScaleCommand implements Callable<Integer> {
     List<OptimizerState> modes;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "10",
-            description = "Examples per partition and round (one minibatch; the work per round is kept small) (default ${DEFAULT-VALUE}).")
+            description = "Examples per partition and minibatch (the work per round is kept small) (default ${DEFAULT-VALUE}).")
     int batch;
+
+    @Option(names = "--period", paramLabel = "BATCHES", defaultValue = "1",
+            description = "Minibatches per partition and round (default ${DEFAULT-VALUE}; more for the model's validation runs).")
+    int period;
 
     @Option(names = "--warmup-rounds", paramLabel = "N", defaultValue = "3", description = "Untimed rounds first (default ${DEFAULT-VALUE}).")
     int warmupRounds;
@@ -66,6 +70,7 @@ final class BenchScaleCommand implements Callable<Integer> {
             ConfigException.require(n >= 1, "--executors", n, "must be >= 1");
         }
         ConfigException.require(batch >= 1, "--batch", batch, "must be >= 1");
+        ConfigException.require(period >= 1, "--period", period, "must be >= 1");
         ConfigException.require(warmupRounds >= 0, "--warmup-rounds", warmupRounds, "must be >= 0");
         ConfigException.require(rounds >= 1, "--rounds", rounds, "must be >= 1");
         ConfigException.require(executorMb >= 256, "--executor-memory", executorMb, "must be >= 256 MB");
@@ -82,7 +87,7 @@ final class BenchScaleCommand implements Callable<Integer> {
                 for (int n : executors) {
                     try (SparkSession s = TrainBenchmark.open("local-cluster[" + n + ",1," + executorMb + "]", cp, executorMb)) {
                         maxResult = s.sparkContext().getConf().get("spark.driver.maxResultSize", "1g (default)");
-                        ScaleBenchmark.Point p = ScaleBenchmark.measure(s, n, cfg, all, n, mode, warmupRounds, rounds);
+                        ScaleBenchmark.Point p = ScaleBenchmark.measure(s, n, cfg, all, n, mode, period, warmupRounds, rounds);
                         points.add(p);
                         System.out.printf("bench-scale %s %s N=%d: driver %.2f MB/round (max %.2f), broadcast %.2f MB, %.1f stages,"
                                         + " %.1f tasks per round; round %.3f s (compute %.3f, broadcast %.3f, aggregate %.3f)%n",
@@ -96,7 +101,7 @@ final class BenchScaleCommand implements Callable<Integer> {
             }
         }
         BenchRecords.write(out, new BenchRecords.Scale(BuildInfo.gitCommit(), BuildInfo.openblasCoretype(), maxResult, batch,
-                warmupRounds, rounds, results));
+                period, warmupRounds, rounds, results));
         System.out.println("bench-scale: results written to " + out);
         return Main.OK;
     }

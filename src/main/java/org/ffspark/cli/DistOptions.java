@@ -58,15 +58,15 @@ public final class DistOptions {
         }
     }
 
-    /** Refuses the settings a single JVM cannot honour, naming the flag that set them (or the key). */
+    /**
+     * Refuses the Spark-only flags with {@code --local}, naming them (the dist.* keys of a configuration file are
+     * Spark settings and a single JVM ignores them).
+     */
     void requireSingleJvmCompatible(TrainFfConfig cfg) {
-        ConfigException.require(cfg.dist().optimizerState() == ConfigKeys.OPTIMIZER_STATE.defaultTyped(),
-                optimizerState != null ? "--optimizer-state" : ConfigKeys.OPTIMIZER_STATE.name(),
-                optimizerState != null ? OptimizerStateConverter.flagValue(optimizerState) : cfg.dist().optimizerState(),
+        ConfigException.require(optimizerState == null, "--optimizer-state",
+                optimizerState == null ? null : OptimizerStateConverter.flagValue(optimizerState),
                 "only without --local (one JVM has one optimizer state)");
-        ConfigException.require(!cfg.dist().blockMomentumOn(),
-                blockMomentum != null || blockLr != null ? "--block-momentum/--block-lr"
-                        : ConfigKeys.BLOCK_MOMENTUM.name() + "/" + ConfigKeys.BLOCK_LR.name(),
+        ConfigException.require(blockMomentum == null && blockLr == null, "--block-momentum/--block-lr",
                 cfg.dist().blockMomentum() + "/" + cfg.dist().blockLearningRate(),
                 "only without --local (block momentum acts on averaging rounds)");
     }

@@ -124,25 +124,30 @@ public final class ConfigKeys {
 
     // ---- distributed training (Spark only; train's and retrain's flags of the same names are shorthands) ----
 
-    public static final Param<AveragingPeriod> AVERAGING_PERIOD = add(Param.periodKey("dist.averaging-period", "10",
+    public static final Param<AveragingPeriod> AVERAGING_PERIOD = add(Param.periodKey("dist.averaging-period", "0.5 epochs",
             "How long each partition trains between two parameter averages (an averaging round): minibatches (10), "
                     + "examples per partition (3000 examples) or epochs (0.5 epochs); examples and epochs are rounded to "
                     + "whole minibatches, at least one.")
             .rule(AveragingPeriod::valid, "must be a positive amount")
             .formerly("spark.averaging-period-batches"));
 
+    public static final Param<Boolean> SPLIT_BATCH = add(Param.boolKey("dist.split-batch", "true",
+            "true: train.batch-size is the global minibatch, shared by the N partitions (each trains batch/N examples "
+                    + "per step, rounded, at least 1), so a configuration tuned in one JVM keeps its batch; false: each "
+                    + "partition trains train.batch-size examples per step."));
+
     public static final Param<OptimizerState> OPTIMIZER_STATE = add(enumKey("dist.optimizer-state", OptimizerState.class,
-            OptimizerState.AVERAGED,
+            OptimizerState.PER_WORKER,
             "AVERAGED (the optimizer state is averaged with the parameters every round) or PER_WORKER (each partition "
                     + "keeps its own Adam moments or momentum, held in the executors; only parameters are averaged and travel; "
                     + "resume needs the same partition count).")
             .expecting("averaged or per-worker")
             .formerly("spark.optimizer-state"));
 
-    public static final Param<Float> BLOCK_MOMENTUM = add(floatKey("dist.block-momentum", "0",
+    public static final Param<Float> BLOCK_MOMENTUM = add(floatKey("dist.block-momentum", "0.5",
             "Block momentum MU (BMUF) of the driver's update, in [0, 1): v = MU*v + ETA*(average - start), "
-                    + "params = start + v; 0 with dist.block-lr 1 is plain averaging; try 1 - 1/partitions when each "
-                    + "worker takes full-size batches.")
+                    + "params = start + v; 0 with dist.block-lr 1 is plain averaging. Applies with 2 or more partitions "
+                    + "(one partition trains as the single JVM does).")
             .rule(v -> v >= 0f && v < 1f, "must be in [0, 1)")
             .formerly("spark.block-momentum"));
 

@@ -9,7 +9,7 @@ package org.ffspark.config;
  */
 public record DistConfig(AveragingPeriod averagingPeriod, int checkpointEveryRounds, OptimizerState optimizerState,
                          float blockMomentum, float blockLearningRate, int checkpointKeep,
-                         int checkpointPermanentEvery, int reshuffleEpochs) implements java.io.Serializable {
+                         int checkpointPermanentEvery, int reshuffleEpochs, boolean splitBatch) implements java.io.Serializable {
     public DistConfig {
         ConfigKeys.RESHUFFLE_EPOCHS.check(reshuffleEpochs);
         ConfigKeys.CHECKPOINT_KEEP.check(checkpointKeep);
@@ -26,7 +26,8 @@ public record DistConfig(AveragingPeriod averagingPeriod, int checkpointEveryRou
         return new DistConfig(ConfigKeys.AVERAGING_PERIOD.defaultTyped(), ConfigKeys.CHECKPOINT_EVERY.defaultTyped(),
                 ConfigKeys.OPTIMIZER_STATE.defaultTyped(), ConfigKeys.BLOCK_MOMENTUM.defaultTyped(),
                 ConfigKeys.BLOCK_LR.defaultTyped(), ConfigKeys.CHECKPOINT_KEEP.defaultTyped(),
-                ConfigKeys.CHECKPOINT_PERMANENT_EVERY.defaultTyped(), ConfigKeys.RESHUFFLE_EPOCHS.defaultTyped());
+                ConfigKeys.CHECKPOINT_PERMANENT_EVERY.defaultTyped(), ConfigKeys.RESHUFFLE_EPOCHS.defaultTyped(),
+                ConfigKeys.SPLIT_BATCH.defaultTyped());
     }
 
     public DistConfig withAveragingPeriod(int batches) {
@@ -34,25 +35,36 @@ public record DistConfig(AveragingPeriod averagingPeriod, int checkpointEveryRou
     }
 
     public DistConfig withAveragingPeriod(AveragingPeriod period) {
-        return new DistConfig(period, checkpointEveryRounds, optimizerState, blockMomentum, blockLearningRate, checkpointKeep, checkpointPermanentEvery, reshuffleEpochs);
+        return new DistConfig(period, checkpointEveryRounds, optimizerState, blockMomentum, blockLearningRate, checkpointKeep, checkpointPermanentEvery, reshuffleEpochs, splitBatch);
     }
 
     public DistConfig withCheckpointEvery(int rounds) {
-        return new DistConfig(averagingPeriod, rounds, optimizerState, blockMomentum, blockLearningRate, checkpointKeep, checkpointPermanentEvery, reshuffleEpochs);
+        return new DistConfig(averagingPeriod, rounds, optimizerState, blockMomentum, blockLearningRate, checkpointKeep, checkpointPermanentEvery, reshuffleEpochs, splitBatch);
     }
 
     public DistConfig withOptimizerState(OptimizerState state) {
-        return new DistConfig(averagingPeriod, checkpointEveryRounds, state, blockMomentum, blockLearningRate, checkpointKeep, checkpointPermanentEvery, reshuffleEpochs);
+        return new DistConfig(averagingPeriod, checkpointEveryRounds, state, blockMomentum, blockLearningRate, checkpointKeep, checkpointPermanentEvery, reshuffleEpochs, splitBatch);
     }
 
     public DistConfig withBlockMomentum(float momentum, float learningRate) {
-        return new DistConfig(averagingPeriod, checkpointEveryRounds, optimizerState, momentum, learningRate, checkpointKeep, checkpointPermanentEvery, reshuffleEpochs);
+        return new DistConfig(averagingPeriod, checkpointEveryRounds, optimizerState, momentum, learningRate, checkpointKeep, checkpointPermanentEvery, reshuffleEpochs, splitBatch);
     }
 
     /** This configuration with examples dealt out again every {@code epochs} epochs (0 = never). */
     public DistConfig withReshuffleEpochs(int epochs) {
         return new DistConfig(averagingPeriod, checkpointEveryRounds, optimizerState, blockMomentum, blockLearningRate,
-                checkpointKeep, checkpointPermanentEvery, epochs);
+                checkpointKeep, checkpointPermanentEvery, epochs, splitBatch);
+    }
+
+    /** This configuration with the minibatch shared by the partitions ({@code true}) or each partition's own. */
+    public DistConfig withSplitBatch(boolean split) {
+        return new DistConfig(averagingPeriod, checkpointEveryRounds, optimizerState, blockMomentum, blockLearningRate,
+                checkpointKeep, checkpointPermanentEvery, reshuffleEpochs, split);
+    }
+
+    /** The minibatch each of {@code partitions} partitions trains per step, given the configured {@code batch}. */
+    public int partitionBatch(int batch, int partitions) {
+        return splitBatch ? Math.max(1, Math.round(batch / (float) partitions)) : batch;
     }
 
     /** Whether the driver applies block momentum (anything but plain averaging). */
@@ -60,8 +72,4 @@ public record DistConfig(AveragingPeriod averagingPeriod, int checkpointEveryRou
         return blockMomentum != 0f || blockLearningRate != 1f;
     }
 
-    /** Whether these are the defaults of the settings a single JVM cannot honour (optimizer state, block momentum). */
-    public boolean singleJvmCompatible() {
-        return optimizerState == OptimizerState.AVERAGED && !blockMomentumOn();
-    }
 }

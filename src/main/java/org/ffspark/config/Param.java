@@ -135,6 +135,15 @@ public final class Param<T> {
         return new Param<>(name, defaultValue, doc, Float::parseFloat, "a number", v -> Float.toString(v), List.of(), List.of());
     }
 
+    /** A boolean key: {@code true} or {@code false}, in any case. */
+    public static Param<Boolean> boolKey(String name, String defaultValue, String doc) {
+        return new Param<>(name, defaultValue, doc, v -> switch (v.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(v);
+        }, "true or false", v -> Boolean.toString(v), List.of(), List.of());
+    }
+
     /** A {@link AveragingPeriod} key: minibatches, examples or epochs. */
     public static Param<AveragingPeriod> periodKey(String name, String defaultValue, String doc) {
         return new Param<>(name, defaultValue, doc, AveragingPeriod::parse,

@@ -27,6 +27,13 @@ public record TrainConfig(OptimizerKind optimizer, float learningRate, LrSchedul
         ConfigKeys.READOUT_LR_SCALE.check(readoutLrScale);
     }
 
+    /** This configuration with minibatches of {@code batch} examples. */
+    public TrainConfig withBatchSize(int batch) {
+        return new TrainConfig(optimizer, learningRate, lrSchedule, lrWarmupEpochs, beta1, beta2, epsilon, momentum,
+                weightDecay, batch, epochs, schedule, negatives, seed, weightDecayMode, shiftPixels, dropout, peerNorm,
+                readoutLrScale);
+    }
+
     /**
      * The learning rate of minibatch {@code batch} (of {@code batchesPerEpoch}) in epoch {@code epoch}: the
      * schedule's value at the batch's start, times the warm-up factor {@code min(1, e / lrWarmupEpochs)} where

@@ -116,6 +116,8 @@ final class FfParams implements Serializable {
             return new FloatParam(parent, name, doc, v);
         } else if (def instanceof List) {
             return new IntArrayParam(owner, name, doc, v);
+        } else if (def instanceof Boolean) {
+            return new org.apache.spark.ml.param.BooleanParam(parent, name, doc);
         }
         return new Param<String>(parent, name, doc + "; one of " + enumValues(def), (scala.Function1<String, Object>) v);
     }
@@ -147,8 +149,11 @@ final class FfParams implements Serializable {
             return Float.parseFloat(t);
         } else if (p instanceof IntArrayParam) {
             return java.util.Arrays.stream(t.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+        } else if (p instanceof org.apache.spark.ml.param.BooleanParam) {
+            return Boolean.parseBoolean(t);
         }
-        return t.toUpperCase(Locale.ROOT);
+        // Enum names in upper case; other text keys (the averaging period) as written.
+        return t.isEmpty() || Character.isDigit(t.charAt(0)) ? t : t.toUpperCase(Locale.ROOT);
     }
 
     /** Checks a value as the CLI does; a bad one throws the CLI's one-line error instead of returning false. */

@@ -35,6 +35,8 @@ final class Library {
         try {
             if (v instanceof String s) {
                 return FfParams.fromText(p, s);
+            } else if (v instanceof Number n && p.getClass() == Param.class) {
+                return FfParams.fromText(p, n.toString()); // a text key given a number (the averaging period in minibatches)
             } else if (p instanceof IntParam && v instanceof Number n) {
                 return n.intValue();
             } else if (p instanceof LongParam && v instanceof Number n) {

@@ -92,17 +92,17 @@ public final class ScaleBenchmark {
     }
 
     /**
-     * Runs {@code warmupRounds + rounds} rounds of one minibatch per partition ({@code partitions} shards of
-     * {@code batch} examples per round; hashed shard sizes vary, so the epoch may have a round or two more) on
+     * Runs {@code warmupRounds + rounds} rounds of {@code period} minibatches per partition ({@code partitions}
+     * shards, minibatches of the configuration's batch; hashed shard sizes vary, so the epoch may have a round or two more) on
      * {@code spark} and counts the rounds after the warm-up.
      */
     public static Point measure(SparkSession spark, int executors, TrainFfConfig cfg, LabeledImages data, int partitions,
-                                OptimizerState mode, int warmupRounds, int rounds) {
+                                OptimizerState mode, int period, int warmupRounds, int rounds) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int total = warmupRounds + rounds;
         cfg = cfg.with(org.ffspark.config.ConfigKeys.EPOCHS, "1"); // one epoch of about `total` rounds (shard sizes vary)
         int batch = cfg.train().batchSize();
-        LabeledImages set = data.head(Math.min(data.count(), partitions * batch * total));
+        LabeledImages set = data.head(Math.min(data.count(), partitions * batch * period * total));
         JavaRDD<LabeledImages> shards = Shards.fromImages(jsc, set, partitions, cfg.train().seed());
         Traffic traffic = new Traffic();
         traffic.fromRound = warmupRounds;
@@ -111,7 +111,7 @@ public final class ScaleBenchmark {
         long broadcastBytes;
         try {
             SparkFfTrainer t = new SparkFfTrainer(jsc, shards, cfg.ff(), cfg.train(), DistConfig.defaults()
-                    .withAveragingPeriod(1).withCheckpointEvery(0).withOptimizerState(mode));
+                    .withSplitBatch(false).withAveragingPeriod(period).withCheckpointEvery(0).withOptimizerState(mode));
             TrainState s = t.initialState(FfModel.initialise(cfg.ff(), cfg.train().seed()));
             TrainState sent = mode == OptimizerState.PER_WORKER ? s.parametersOnly() : s.forWorkers();
             broadcastBytes = SparkEnv.get().serializer().newInstance().serialize(sent, scala.reflect.ClassTag$.MODULE$.apply(TrainState.class)).remaining();

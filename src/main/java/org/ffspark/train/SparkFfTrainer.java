@@ -61,7 +61,7 @@ public final class SparkFfTrainer {
     /** Job group of round r's jobs: this prefix and r (0-based); listeners and the Spark UI tell rounds apart by it. */
     public static final String ROUND_GROUP = "ffspark-train-round-";
     /** The depth of the round's {@code treeAggregate} ({@link TreeSum#forTreeAggregate} matches its grouping). */
-    static final int AGGREGATION_DEPTH = 2;
+    public static final int AGGREGATION_DEPTH = 2;
     /** A test seam: a thread-local Spark property naming the round whose update ends with a NaN ({@link #nanAfterRound}). */
     public static final String NAN_AFTER_ROUND = "ffspark.test.nanAfterRound";
 
@@ -115,14 +115,15 @@ public final class SparkFfTrainer {
         this.shards = shards;
         this.current = shards;
         this.ff = ff;
-        this.train = train;
         this.options = options;
         this.partitions = shards.getNumPartitions();
+        // With dist.split-batch the configured minibatch is shared by the partitions.
+        this.train = train.withBatchSize(options.partitionBatch(train.batchSize(), partitions));
         String nan = jsc.getLocalProperty(NAN_AFTER_ROUND);
         this.nanAfterRound = nan == null ? -1 : Integer.parseInt(nan);
         String reuse = jsc.getLocalProperty(REUSE_ENGINES);
         this.reuseEngines = reuse != null ? Boolean.parseBoolean(reuse) : jsc.getConf().getBoolean(REUSE_ENGINES, true);
-        int batch = train.batchSize();
+        int batch = this.train.batchSize();
         List<Integer> shardSizes = shards.map(LabeledImages::count).collect();
         this.sizes = shardSizes.stream().mapToInt(Integer::intValue).toArray();
         int maxBatches = 0;
@@ -170,6 +171,11 @@ public final class SparkFfTrainer {
 
     public int partitions() {
         return partitions;
+    }
+
+    /** Whether rounds end with a block-momentum step: configured, and 2 or more partitions to average. */
+    boolean blockMomentumOn() {
+        return options.blockMomentumOn() && partitions > 1;
     }
 
     /** Minibatches each partition trains per round. */
@@ -223,9 +229,9 @@ public final class SparkFfTrainer {
             throw new IllegalArgumentException("a state with " + state.workers() + " optimizer states for a run with "
                     + optimizerStates() + " (" + options.optimizerState() + ", " + partitions + " partitions)");
         }
-        if (options.blockMomentumOn() && state.blockVelocity().length == 0) {
+        if (blockMomentumOn() && state.blockVelocity().length == 0) {
             state = state.withZeroVelocity();
-        } else if (!options.blockMomentumOn() && state.blockVelocity().length != 0) {
+        } else if (!blockMomentumOn() && state.blockVelocity().length != 0) {
             state = state.forWorkers();
         }
         long started = System.nanoTime();
@@ -249,7 +255,7 @@ public final class SparkFfTrainer {
                 RoundResult result = round(bc, workers, pos);
                 long t2 = System.nanoTime();
                 state = average(result, state, perWorker);
-                if (options.blockMomentumOn()) {
+                if (blockMomentumOn()) {
                     state = blockStep(before, state, options.blockMomentum(), options.blockLearningRate());
                 }
                 if (workers == null) {

@@ -71,7 +71,7 @@ public final class TrainBenchmark {
             JavaRDD<LabeledImages> small = Shards.fromImages(jsc, data.head(n), partitions, cfg.train().seed());
             try {
                 TrainFfConfig c = TrainFfConfig.load(null, withEpochs(cfg, 1));
-                SparkFfTrainer t = new SparkFfTrainer(jsc, small, c.ff(), c.train(), DistConfig.defaults().withAveragingPeriod(1).withCheckpointEvery(0).withOptimizerState(mode));
+                SparkFfTrainer t = new SparkFfTrainer(jsc, small, c.ff(), c.train(), DistConfig.defaults().withSplitBatch(false).withAveragingPeriod(1).withCheckpointEvery(0).withOptimizerState(mode));
                 t.run(initialState(c, t), 0, (r, st) -> { });
             } finally {
                 small.unpersist(false);
@@ -80,7 +80,7 @@ public final class TrainBenchmark {
         JavaRDD<LabeledImages> shards = Shards.fromImages(jsc, data, partitions, cfg.train().seed());
         try {
             TrainFfConfig c = TrainFfConfig.load(null, withEpochs(cfg, warmup + epochs));
-            SparkFfTrainer t = new SparkFfTrainer(jsc, shards, c.ff(), c.train(), DistConfig.defaults().withAveragingPeriod(period).withCheckpointEvery(0).withOptimizerState(mode));
+            SparkFfTrainer t = new SparkFfTrainer(jsc, shards, c.ff(), c.train(), DistConfig.defaults().withSplitBatch(false).withAveragingPeriod(period).withCheckpointEvery(0).withOptimizerState(mode));
             TrainState s = initialState(c, t);
             int untimed = t.totalRounds() / (warmup + epochs) * warmup;
             double[] split = new double[4];

@@ -82,7 +82,8 @@ class BenchAccuracyCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("2 partitions share the recipe's batch of 100: 50 examples per partition and step"), r.out());
         JsonNode doc = SchemaCheck.json(out);
-        assertEquals("50", doc.get("config").get("train.batch-size").asText());
+        assertEquals("100", doc.get("config").get("train.batch-size").asText(), "the global batch");
+        assertEquals("true", doc.get("config").get("dist.split-batch").asText(), "shared by the partitions");
         assertEquals(2, doc.get("partitions").asInt());
         assertTrue(Files.isDirectory(tmp.resolve("runs/tiny-mnist-p2/seed-42")));
 

@@ -45,4 +45,39 @@ class LocalClusterTrainTest {
         assertEquals(2, jsc.sc().getExecutorMemoryStatus().size() - 1, "two executors besides the driver");
         SparkTests.session(SparkTests.LOCAL);
     }
+
+    /**
+     * Eight executor JVMs, eight partitions, per-worker states (the default) with block momentum: the same
+     * parameters and moments as local mode, and the driver's round results stay one vector (the aggregation tree
+     * combines partitions in executors).
+     */
+    @ClusterTest
+    void eightExecutorJvmsMatchLocalModeBitForBit() throws Exception {
+        LabeledImages data = TestData.mnistTrain().head(1600);
+        TestData.Dist dist = TestData.dist(2, 0, -1, org.ffspark.config.OptimizerState.PER_WORKER, 0.5f, 1f);
+        org.ffspark.ff.TrainState local = SparkFfTrainerTest.run(SparkTests.session(SparkTests.LOCAL), data, 8, dist);
+        SparkSession cluster = SparkTests.session("local-cluster[8,1,512]");
+        try {
+            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(cluster.sparkContext());
+            AggregationTest.DriverBytes bytes = new AggregationTest.DriverBytes();
+            cluster.sparkContext().addSparkListener(bytes);
+            org.ffspark.ff.TrainState distributed;
+            try {
+                distributed = SparkFfTrainerTest.run(cluster, data, 8, dist);
+            } finally {
+                cluster.sparkContext().listenerBus().waitUntilEmpty();
+                cluster.sparkContext().removeSparkListener(bytes);
+            }
+            assertEquals(8, jsc.sc().getExecutorMemoryStatus().size() - 1, "eight executors besides the driver");
+            assertArrayEquals(local.params(), distributed.params());
+            assertArrayEquals(local.firstMoment(), distributed.firstMoment());
+            assertArrayEquals(local.secondMoment(), distributed.secondMoment());
+            assertArrayEquals(local.steps(), distributed.steps());
+            double params = 4.0 * local.params().length;
+            double perRound = bytes.bytes.get() / (double) bytes.groups.size();
+            assertTrue(perRound < 1.5 * params, perRound + " bytes per round into the driver, parameters " + params);
+        } finally {
+            SparkTests.session(SparkTests.LOCAL);
+        }
+    }
 }

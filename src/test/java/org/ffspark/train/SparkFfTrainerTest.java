@@ -137,6 +137,17 @@ class SparkFfTrainerTest {
     }
 
     @Test
+    void aSplitBatchIsSharedByThePartitions() {
+        LabeledImages data = TestData.mnistTrain().head(600);
+        TrainFfConfig global = TrainFfConfig.load(null, List.of("ff.layers=784,32,24", "train.epochs=1", "train.batch-size=100"));
+        TrainFfConfig own = TrainFfConfig.load(null, List.of("ff.layers=784,32,24", "train.epochs=1", "train.batch-size=50"));
+        TestData.Dist split = new TestData.Dist(TestData.dist(3, 0, -1).config().withSplitBatch(true), -1);
+        TrainState shared = run(global, SparkTests.session(), data, 2, split, (r, st) -> { });
+        TrainState fifty = run(own, SparkTests.session(), data, 2, TestData.dist(3, 0, -1), (r, st) -> { });
+        assertArrayEquals(fifty.params(), shared.params(), "batch 100 split over 2 partitions = 50 per partition");
+    }
+
+    @Test
     void anAveragingPeriodInEpochsOrExamplesBecomesMinibatchesOfTheRunsShards() {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkTests.session().sparkContext());
         JavaRDD<LabeledImages> shards = Shards.fromImages(jsc, TestData.mnistTrain().head(600), 2, CFG.train().seed());
