@@ -86,7 +86,9 @@ final class BenchRecords {
             if (out.getParent() != null) {
                 Files.createDirectories(out.getParent());
             }
-            Files.write(out, Json.bytes(record));
+            Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
+            Files.write(tmp, Json.bytes(record));
+            Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException(out + ": " + e.getMessage(), e);
         }

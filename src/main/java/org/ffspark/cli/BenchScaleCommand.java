@@ -84,11 +84,14 @@ final class BenchScaleCommand implements Callable<Integer> {
             long params = 4L * new FfLayout(cfg.ff()).size();
             for (OptimizerState mode : modes) {
                 List<ScaleBenchmark.Point> points = new ArrayList<>();
+                long state = mode == OptimizerState.AVERAGED ? 3 * params : params;
+                results.add(new BenchRecords.ScaleResult(layers, mode.name(), params, state, points));
                 for (int n : executors) {
                     try (SparkSession s = TrainBenchmark.open("local-cluster[" + n + ",1," + executorMb + "]", cp, executorMb)) {
                         maxResult = s.sparkContext().getConf().get("spark.driver.maxResultSize", "1g (default)");
                         ScaleBenchmark.Point p = ScaleBenchmark.measure(s, n, cfg, all, n, mode, period, warmupRounds, rounds);
                         points.add(p);
+                        write(results, maxResult);
                         System.out.printf("bench-scale %s %s N=%d: driver %.2f MB/round (max %.2f), broadcast %.2f MB, %.1f stages,"
                                         + " %.1f tasks per round; round %.3f s (compute %.3f, broadcast %.3f, aggregate %.3f)%n",
                                 layers, mode, n, p.driverBytesPerRound() / 1e6, p.driverBytesMaxRound() / 1e6, p.broadcastBytes() / 1e6,
@@ -96,13 +99,15 @@ final class BenchScaleCommand implements Callable<Integer> {
                                 p.aggregateSeconds());
                     }
                 }
-                long state = mode == OptimizerState.AVERAGED ? 3 * params : params;
-                results.add(new BenchRecords.ScaleResult(layers, mode.name(), params, state, points));
             }
         }
-        BenchRecords.write(out, new BenchRecords.Scale(BuildInfo.gitCommit(), BuildInfo.openblasCoretype(), maxResult, batch,
-                period, warmupRounds, rounds, results));
         System.out.println("bench-scale: results written to " + out);
         return Main.OK;
+    }
+
+    /** Rewrites the result file with every point measured so far, so a later failure loses nothing measured. */
+    private void write(List<BenchRecords.ScaleResult> results, String maxResult) {
+        BenchRecords.write(out, new BenchRecords.Scale(BuildInfo.gitCommit(), BuildInfo.openblasCoretype(), maxResult, batch,
+                period, warmupRounds, rounds, results));
     }
 }

@@ -81,6 +81,13 @@ public final class Main {
             err.println("ffspark: I/O error: " + e.getMessage());
             return IO_FAILURE;
         }
+        if (ex instanceof org.apache.spark.SparkException && ex.getMessage() != null && ex.getMessage().startsWith("Job aborted")) {
+            String first = ex.getMessage().split("\n")[0];
+            // Exit code 52 is an executor's OutOfMemoryError (Spark's SparkExitCode.OOM).
+            String hint = first.contains("exited with code 52") ? "; an executor ran out of memory: raise spark.executor.memory" : "";
+            err.println("ffspark: Spark job failed: " + first + hint);
+            return INTERNAL;
+        }
         err.println("ffspark: internal error (please report): " + e);
         ex.printStackTrace(err);
         return INTERNAL;

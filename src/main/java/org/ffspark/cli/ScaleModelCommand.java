@@ -31,9 +31,9 @@ import picocli.CommandLine.Option;
                 "predict examples/s and time to 97% MNIST for N = 1..64 partitions on a network of --network-gbit;",
                 "writes JSON (--out) and a PNG plot (--plot)."})
 final class ScaleModelCommand implements Callable<Integer> {
-    @Option(names = "--scale", paramLabel = "FILE", defaultValue = "bench/results/scale.json",
-            description = "bench-scale result with small rounds at several N, for the fit (default ${DEFAULT-VALUE}).")
-    Path scale;
+    @Option(names = "--scale", paramLabel = "FILE", split = ",", defaultValue = "bench/results/scale.json",
+            description = "bench-scale results with small rounds at several N, for the fit; comma-separated (default ${DEFAULT-VALUE}).")
+    List<Path> scale;
 
     @Option(names = "--validation", paramLabel = "FILE", defaultValue = "bench/results/scale-validation.json",
             description = "bench-scale result with real work per round (e.g. --executors 1,2,4 --period 10 --batch 100):"
@@ -78,7 +78,7 @@ final class ScaleModelCommand implements Callable<Integer> {
     record Prediction(String layers, int periodBatches, int partitions, double roundSeconds, double examplesPerSecond,
                       Double minutesTo97) {}
 
-    record Result(String gitCommit, String scaleFile, String validationFile, double secondsPerStage, double secondsPerTask,
+    record Result(String gitCommit, List<String> scaleFiles, String validationFile, double secondsPerStage, double secondsPerTask,
                   double secondsPerByte, double networkGbit, Map<String, Double> computeSecondsPerExample,
                   Map<Integer, Double> epochsTo97, List<Check> validation, List<Prediction> predictions) {}
 
@@ -88,10 +88,13 @@ final class ScaleModelCommand implements Callable<Integer> {
         ConfigException.require(batch >= 1, "--batch", batch, "must be >= 1");
         ConfigException.require(maxPartitions >= 1, "--max-partitions", maxPartitions, "must be >= 1");
         ConfigException.require(networkGbit > 0, "--network-gbit", networkGbit, "must be > 0");
-        JsonNode fitDoc = read(scale);
+        List<JsonNode> fitResults = new ArrayList<>();
+        for (Path f : scale) {
+            read(f).get("results").forEach(fitResults::add);
+        }
         JsonNode valDoc = read(validation);
         List<ScalingModel.Observation> obs = new ArrayList<>();
-        for (JsonNode res : fitDoc.get("results")) {
+        for (JsonNode res : fitResults) {
             for (JsonNode p : res.get("points")) {
                 obs.add(observation(res, p));
             }
@@ -128,8 +131,8 @@ final class ScaleModelCommand implements Callable<Integer> {
         }
         ScalingModel.Costs net = costs.onNetwork(networkGbit * 1e9);
         List<Prediction> predictions = new ArrayList<>();
-        for (JsonNode res : fitDoc.get("results")) {
-            if (!res.get("optimizerState").asText().equals(mode.name()) || !perExample.containsKey(res.get("layers").asText())) {
+        for (JsonNode res : fitResults) {
+            if (res.get("points").isEmpty() || !res.get("optimizerState").asText().equals(mode.name()) || !perExample.containsKey(res.get("layers").asText())) {
                 continue;
             }
             String layers = res.get("layers").asText();
@@ -146,7 +149,7 @@ final class ScaleModelCommand implements Callable<Integer> {
                 }
             }
         }
-        BenchRecords.write(out, new Result(BuildInfo.gitCommit(), scale.toString(), validation.toString(), costs.perStage(),
+        BenchRecords.write(out, new Result(BuildInfo.gitCommit(), scale.stream().map(Path::toString).toList(), validation.toString(), costs.perStage(),
                 costs.perTask(), costs.perByte(), networkGbit, perExample, epochsTo97, checks, predictions));
         writePlot(predictions);
         System.out.println("scale-model: results written to " + out + ", plot to " + plot);
