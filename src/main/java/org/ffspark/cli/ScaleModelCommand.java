@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 @Command(name = "scale-model", mixinStandardHelpOptions = true,
         description = {"Fit the round-time model of docs/scaling.md (compute plus seconds per stage, per task and per byte)",
                 "to a bench-scale result, check it against a bench-scale run with real work per round (--validation), and",
-                "predict examples/s and time to 97% MNIST for N = 1..64 partitions on a network of --network-gbit;",
+                "predict examples/s and time to 97%% MNIST for N = 1..64 partitions on a network of --network-gbit;",
                 "writes JSON (--out) and a PNG plot (--plot)."})
 final class ScaleModelCommand implements Callable<Integer> {
     @Option(names = "--scale", paramLabel = "FILE", split = ",", defaultValue = "bench/results/scale.json",
@@ -53,7 +53,7 @@ final class ScaleModelCommand implements Callable<Integer> {
     List<Integer> periods;
 
     @Option(names = "--epochs-to-97", split = ",", paramLabel = "PERIOD=EPOCHS", required = true,
-            description = "Epochs to 97% MNIST test accuracy at each averaging period (measured runs; see docs/scaling.md).")
+            description = "Epochs to 97%% MNIST test accuracy at each averaging period (measured runs; see docs/scaling.md).")
     Map<Integer, Double> epochsTo97;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "100", description = "Minibatch per partition of the predictions (default ${DEFAULT-VALUE}).")

@@ -124,7 +124,7 @@ public final class ConfigKeys {
 
     // ---- distributed training (Spark only; train's and retrain's flags of the same names are shorthands) ----
 
-    public static final Param<AveragingPeriod> AVERAGING_PERIOD = add(Param.periodKey("dist.averaging-period", "0.5 epochs",
+    public static final Param<AveragingPeriod> AVERAGING_PERIOD = add(Param.periodKey("dist.averaging-period", "100",
             "How long each partition trains between two parameter averages (an averaging round): minibatches (10), "
                     + "examples per partition (3000 examples) or epochs (0.5 epochs); examples and epochs are rounded to "
                     + "whole minibatches, at least one.")
