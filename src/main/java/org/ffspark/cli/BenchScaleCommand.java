@@ -35,6 +35,11 @@ final class BenchScaleCommand implements Callable<Integer> {
             description = "Executor counts, one local-cluster each (default ${DEFAULT-VALUE}).")
     List<Integer> executors;
 
+    @Option(names = "--local-partitions", split = ",", paramLabel = "N",
+            description = "Partition counts also run on local[2] in this JVM (recorded with executors 0): task results,"
+                    + " stages and tasks are counted as on a cluster, for sizes whose executor JVMs would not fit in memory.")
+    List<Integer> localPartitions = List.of();
+
     @Option(names = "--configs", split = ";", defaultValue = "784,500,500;784,2000,2000,2000,2000",
             description = "Layer sizes, ';'-separated (default ${DEFAULT-VALUE}).")
     List<String> configs;
@@ -69,6 +74,9 @@ final class BenchScaleCommand implements Callable<Integer> {
         for (int n : executors) {
             ConfigException.require(n >= 1, "--executors", n, "must be >= 1");
         }
+        for (int n : localPartitions) {
+            ConfigException.require(n >= 1, "--local-partitions", n, "must be >= 1");
+        }
         ConfigException.require(batch >= 1, "--batch", batch, "must be >= 1");
         ConfigException.require(period >= 1, "--period", period, "must be >= 1");
         ConfigException.require(warmupRounds >= 0, "--warmup-rounds", warmupRounds, "must be >= 0");
@@ -86,15 +94,20 @@ final class BenchScaleCommand implements Callable<Integer> {
                 List<ScaleBenchmark.Point> points = new ArrayList<>();
                 long state = mode == OptimizerState.AVERAGED ? 3 * params : params;
                 results.add(new BenchRecords.ScaleResult(layers, mode.name(), params, state, points));
-                for (int n : executors) {
-                    try (SparkSession s = TrainBenchmark.open("local-cluster[" + n + ",1," + executorMb + "]", cp, executorMb)) {
+                List<int[]> runs = new ArrayList<>();  // {executors, partitions}; executors 0: local[2]
+                executors.forEach(n -> runs.add(new int[] {n, n}));
+                localPartitions.forEach(n -> runs.add(new int[] {0, n}));
+                for (int[] run : runs) {
+                    int n = run[1];
+                    String master = run[0] == 0 ? "local[2]" : "local-cluster[" + n + ",1," + executorMb + "]";
+                    try (SparkSession s = TrainBenchmark.open(master, cp, executorMb)) {
                         maxResult = s.sparkContext().getConf().get("spark.driver.maxResultSize", "1g (default)");
-                        ScaleBenchmark.Point p = ScaleBenchmark.measure(s, n, cfg, all, n, mode, period, warmupRounds, rounds);
+                        ScaleBenchmark.Point p = ScaleBenchmark.measure(s, run[0], cfg, all, n, mode, period, warmupRounds, rounds);
                         points.add(p);
                         write(results, maxResult);
-                        System.out.printf("bench-scale %s %s N=%d: driver %.2f MB/round (max %.2f), broadcast %.2f MB, %.1f stages,"
+                        System.out.printf("bench-scale %s %s N=%d%s: driver %.2f MB/round (max %.2f), broadcast %.2f MB, %.1f stages,"
                                         + " %.1f tasks per round; round %.3f s (compute %.3f, broadcast %.3f, aggregate %.3f)%n",
-                                layers, mode, n, p.driverBytesPerRound() / 1e6, p.driverBytesMaxRound() / 1e6, p.broadcastBytes() / 1e6,
+                                layers, mode, n, run[0] == 0 ? " (local[2])" : "", p.driverBytesPerRound() / 1e6, p.driverBytesMaxRound() / 1e6, p.broadcastBytes() / 1e6,
                                 p.stagesPerRound(), p.tasksPerRound(), p.secondsPerRound(), p.computeSeconds(), p.broadcastSeconds(),
                                 p.aggregateSeconds());
                     }

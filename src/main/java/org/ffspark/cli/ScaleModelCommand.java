@@ -96,7 +96,9 @@ final class ScaleModelCommand implements Callable<Integer> {
         List<ScalingModel.Observation> obs = new ArrayList<>();
         for (JsonNode res : fitResults) {
             for (JsonNode p : res.get("points")) {
-                obs.add(observation(res, p));
+                if (p.get("executors").asInt() > 0) {  // local[2] points count bytes, not cluster costs
+                    obs.add(observation(res, p));
+                }
             }
         }
         ScalingModel.Costs costs = ScalingModel.fit(obs);
