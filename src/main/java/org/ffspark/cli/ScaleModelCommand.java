@@ -35,10 +35,10 @@ final class ScaleModelCommand implements Callable<Integer> {
             description = "bench-scale results with small rounds at several N, for the fit; comma-separated (default ${DEFAULT-VALUE}).")
     List<Path> scale;
 
-    @Option(names = "--validation", paramLabel = "FILE", defaultValue = "bench/results/scale-validation.json",
+    @Option(names = "--validation", paramLabel = "FILE", split = ",", defaultValue = "bench/results/scale-validation.json",
             description = "bench-scale result with real work per round (e.g. --executors 1,2,4 --period 10 --batch 100):"
-                    + " its compute time per example at N=1 sets the model's compute, and every point is predicted (default ${DEFAULT-VALUE}).")
-    Path validation;
+                    + " its compute time per example at N=1 sets the model's compute, and every point is predicted; comma-separated (default ${DEFAULT-VALUE}).")
+    List<Path> validation;
 
     @Option(names = "--cores", paramLabel = "N", defaultValue = "2",
             description = "Cores of the machine the validation ran on: N executors share them (default ${DEFAULT-VALUE}).")
@@ -78,7 +78,7 @@ final class ScaleModelCommand implements Callable<Integer> {
     record Prediction(String layers, int periodBatches, int partitions, double roundSeconds, double examplesPerSecond,
                       Double minutesTo97) {}
 
-    record Result(String gitCommit, List<String> scaleFiles, String validationFile, double secondsPerStage, double secondsPerTask,
+    record Result(String gitCommit, List<String> scaleFiles, List<String> validationFiles, double secondsPerStage, double secondsPerTask,
                   double secondsPerByte, double networkGbit, Map<String, Double> computeSecondsPerExample,
                   Map<Integer, Double> epochsTo97, List<Check> validation, List<Prediction> predictions) {}
 
@@ -92,7 +92,7 @@ final class ScaleModelCommand implements Callable<Integer> {
         for (Path f : scale) {
             read(f).get("results").forEach(fitResults::add);
         }
-        JsonNode valDoc = read(validation);
+
         List<ScalingModel.Observation> obs = new ArrayList<>();
         for (JsonNode res : fitResults) {
             for (JsonNode p : res.get("points")) {
@@ -104,31 +104,37 @@ final class ScaleModelCommand implements Callable<Integer> {
         ScalingModel.Costs costs = ScalingModel.fit(obs);
         System.out.printf("scale-model: %.2f ms per stage, %.3f ms per task, %.3f ns per byte (from %d measured rounds' overhead)%n",
                 costs.perStage() * 1e3, costs.perTask() * 1e3, costs.perByte() * 1e9, obs.size());
-        int valPeriod = valDoc.get("periodBatches").asInt();
-        int valBatch = valDoc.get("batchPerPartition").asInt();
         Map<String, Double> perExample = new LinkedHashMap<>();
         List<Check> checks = new ArrayList<>();
-        for (JsonNode res : valDoc.get("results")) {
-            String layers = res.get("layers").asText();
-            JsonNode one = null;
-            for (JsonNode p : res.get("points")) {
-                if (p.get("executors").asInt() == 1) {
-                    one = p;
+        for (Path vf : validation) {
+            JsonNode valDoc = read(vf);
+            int valPeriod = valDoc.get("periodBatches").asInt();
+            int valBatch = valDoc.get("batchPerPartition").asInt();
+            for (JsonNode res : valDoc.get("results")) {
+                if (res.get("points").isEmpty()) {
+                    continue;
                 }
-            }
-            if (one == null) {
-                throw new ConfigException("--validation " + validation + ": " + layers + " has no point with 1 executor");
-            }
-            double tex = one.get("computeSeconds").asDouble() / (valPeriod * (double) valBatch);
-            perExample.putIfAbsent(layers, tex);
-            for (JsonNode p : res.get("points")) {
-                int n = p.get("executors").asInt();
-                ScalingModel.Observation o = observation(res, p);
-                double predicted = tex * valPeriod * valBatch * Math.max(1.0, n / (double) cores) + costs.overhead(o.stages(), o.tasks(), o.bytes());
-                double measured = p.get("secondsPerRound").asDouble();
-                checks.add(new Check(layers, res.get("optimizerState").asText(), n, measured, predicted, predicted / measured));
-                System.out.printf("scale-model validation %s %s N=%d: measured %.3f s per round, predicted %.3f (%.2fx)%n",
-                        layers, res.get("optimizerState").asText(), n, measured, predicted, predicted / measured);
+                String layers = res.get("layers").asText();
+                JsonNode one = null;
+                for (JsonNode p : res.get("points")) {
+                    if (p.get("executors").asInt() == 1) {
+                        one = p;
+                    }
+                }
+                if (one == null) {
+                    throw new ConfigException("--validation " + vf + ": " + layers + " has no point with 1 executor");
+                }
+                double tex = one.get("computeSeconds").asDouble() / (valPeriod * (double) valBatch);
+                perExample.putIfAbsent(layers, tex);
+                for (JsonNode p : res.get("points")) {
+                    int n = p.get("executors").asInt();
+                    ScalingModel.Observation o = observation(res, p);
+                    double predicted = tex * valPeriod * valBatch * Math.max(1.0, n / (double) cores) + costs.overhead(o.stages(), o.tasks(), o.bytes());
+                    double measured = p.get("secondsPerRound").asDouble();
+                    checks.add(new Check(layers, res.get("optimizerState").asText(), n, measured, predicted, predicted / measured));
+                    System.out.printf("scale-model validation %s %s N=%d: measured %.3f s per round, predicted %.3f (%.2fx)%n",
+                            layers, res.get("optimizerState").asText(), n, measured, predicted, predicted / measured);
+                }
             }
         }
         ScalingModel.Costs net = costs.onNetwork(networkGbit * 1e9);
@@ -151,7 +157,7 @@ final class ScaleModelCommand implements Callable<Integer> {
                 }
             }
         }
-        BenchRecords.write(out, new Result(BuildInfo.gitCommit(), scale.stream().map(Path::toString).toList(), validation.toString(), costs.perStage(),
+        BenchRecords.write(out, new Result(BuildInfo.gitCommit(), scale.stream().map(Path::toString).toList(), validation.stream().map(Path::toString).toList(), costs.perStage(),
                 costs.perTask(), costs.perByte(), networkGbit, perExample, epochsTo97, checks, predictions));
         writePlot(predictions);
         System.out.println("scale-model: results written to " + out + ", plot to " + plot);
