@@ -164,12 +164,18 @@ final class ScaleModelCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    private static ScalingModel.Observation observation(JsonNode res, JsonNode p) {
+    /**
+     * One measured round. Its N executors (and the driver) shared this machine's {@link #cores} cores, so every cost
+     * of the round beyond compute took about {@code N / cores} times as long as on a cluster with a core per
+     * executor: stages, tasks and bytes are counted with that factor (1 for a cluster's predictions).
+     */
+    private ScalingModel.Observation observation(JsonNode res, JsonNode p) {
         int n = p.get("partitions").asInt();
         ScalingModel.Plan plan = ScalingModel.plan(n, org.ffspark.train.SparkFfTrainer.AGGREGATION_DEPTH);
+        double shared = Math.max(1.0, p.get("executors").asInt() / (double) cores);
         double bytes = ScalingModel.criticalBytes(p.get("broadcastBytes").asDouble(), res.get("stateBytes").asDouble(), plan);
         return new ScalingModel.Observation(p.get("secondsPerRound").asDouble() - p.get("computeSeconds").asDouble(),
-                p.get("stagesPerRound").asDouble(), p.get("tasksPerRound").asDouble(), bytes);
+                shared * p.get("stagesPerRound").asDouble(), shared * p.get("tasksPerRound").asDouble(), shared * bytes);
     }
 
     private static JsonNode read(Path f) throws IOException {
@@ -182,6 +188,7 @@ final class ScaleModelCommand implements Callable<Integer> {
     /** Two panels: examples/s and minutes to 97% against N, one line per network and period (log-log). */
     private void writePlot(List<Prediction> predictions) throws IOException {
         XYChart speed = chart("Predicted examples/s (" + formatGbit() + " Gbit/s, " + mode.name().toLowerCase(java.util.Locale.ROOT) + ")", "examples/s");
+        speed.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
         XYChart time = chart("Predicted minutes to 97% MNIST", "minutes");
         Map<String, List<Prediction>> lines = new LinkedHashMap<>();
         for (Prediction p : predictions) {

@@ -340,7 +340,9 @@ public final class SparkFfTrainer {
                     Step step = partitionRound(it.next(), own, p, pos, bc, ffc, tc, period, n, failRound, nanRound, run, reuse);
                     return List.of(new scala.Tuple2<>(step.result, step.own)).iterator();
                 });
-        output.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+        // On the executors' disks, not their heaps: the pooled engine holds the live state, and this copy is read only
+        // when a task runs without it (a retry elsewhere, an evicted engine, a replay).
+        output.persist(org.apache.spark.storage.StorageLevel.DISK_ONLY());
         RoundResult result = aggregate(output.map(scala.Tuple2::_1));
         workers.roundDone(output, bc);
         return result;

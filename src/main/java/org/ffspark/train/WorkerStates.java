@@ -15,7 +15,8 @@ import scala.Tuple2;
 
 /**
  * Per-worker optimizer states that stay with the workers ({@code dist.optimizer-state PER_WORKER}): an RDD with one
- * one-worker {@link TrainState} per partition, kept in the executors' block managers. Round r's tasks zip their
+ * one-worker {@link TrainState} per partition, kept in the executors' block managers (on their local disks: the
+ * pooled engines hold the live states in memory). Round r's tasks zip their
  * shard with the state round r-1 left, and leave theirs as the persisted second half of the round's output; the
  * driver receives only the summed parameters (and, when it asks for a checkpoint or the final state, the states
  * themselves: {@link #collect}).
@@ -99,7 +100,7 @@ final class WorkerStates {
     }
 
     private void cutAt(JavaRDD<TrainState> rdd) {
-        rdd.persist(StorageLevel.MEMORY_AND_DISK());
+        rdd.persist(StorageLevel.DISK_ONLY());
         if (reliable) {
             rdd.checkpoint();
         } else {
