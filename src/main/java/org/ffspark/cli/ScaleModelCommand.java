@@ -150,7 +150,7 @@ final class ScaleModelCommand implements Callable<Integer> {
                 for (int n = 1; n <= maxPartitions; n *= 2) {
                     ScalingModel.Plan plan = ScalingModel.plan(n, org.ffspark.train.SparkFfTrainer.AGGREGATION_DEPTH);
                     double t = perExample.get(layers) * period * batch
-                            + net.overhead(plan.stages(), plan.tasks(), ScalingModel.criticalBytes(broadcast, vector, plan));
+                            + net.overhead(plan.stages(), plan.tasks(), ScalingModel.criticalBytes(broadcast, vector, plan, persisted(res)));
                     double eps = n * period * (double) batch / t;
                     Double epochs = epochsTo97.get(period);
                     predictions.add(new Prediction(layers, period, n, t, eps, epochs == null ? null : epochs * 60000 / eps / 60));
@@ -173,9 +173,15 @@ final class ScaleModelCommand implements Callable<Integer> {
         int n = p.get("partitions").asInt();
         ScalingModel.Plan plan = ScalingModel.plan(n, org.ffspark.train.SparkFfTrainer.AGGREGATION_DEPTH);
         double shared = Math.max(1.0, p.get("executors").asInt() / (double) cores);
-        double bytes = ScalingModel.criticalBytes(p.get("broadcastBytes").asDouble(), res.get("stateBytes").asDouble(), plan);
+        double bytes = ScalingModel.criticalBytes(p.get("broadcastBytes").asDouble(), res.get("stateBytes").asDouble(), plan,
+                persisted(res));
         return new ScalingModel.Observation(p.get("secondsPerRound").asDouble() - p.get("computeSeconds").asDouble(),
                 shared * p.get("stagesPerRound").asDouble(), shared * p.get("tasksPerRound").asDouble(), shared * bytes);
+    }
+
+    /** Per-worker rounds persist each task's output (its vector and Adam's two moments) on the executor's disk. */
+    private static double persisted(JsonNode res) {
+        return res.get("optimizerState").asText().equals("PER_WORKER") ? 3 * res.get("parameterBytes").asDouble() : 0;
     }
 
     private static JsonNode read(Path f) throws IOException {

@@ -66,7 +66,15 @@ public final class ScalingModel {
 
     /** Bytes on a round's critical path: a broadcast copy, the busiest aggregation task's inputs, the driver's vector. */
     public static double criticalBytes(double broadcastBytes, double vectorBytes, Plan plan) {
-        return broadcastBytes + plan.fanIn() * vectorBytes + vectorBytes;
+        return criticalBytes(broadcastBytes, vectorBytes, plan, 0);
+    }
+
+    /**
+     * As {@link #criticalBytes(double, double, Plan)}, plus a task's output persisted to disk and read back in the
+     * same round ({@code persistedBytes}, counted twice: per-worker rounds keep the vector and the worker's state).
+     */
+    public static double criticalBytes(double broadcastBytes, double vectorBytes, Plan plan, double persistedBytes) {
+        return broadcastBytes + plan.fanIn() * vectorBytes + vectorBytes + 2 * persistedBytes;
     }
 
     /** Non-negative least squares over the three costs (each coefficient dropped while the fit makes it negative). */
