@@ -139,9 +139,11 @@ final class ScaleModelCommand implements Callable<Integer> {
         }
         ScalingModel.Costs net = costs.onNetwork(networkGbit * 1e9);
         List<Prediction> predictions = new ArrayList<>();
+        java.util.Set<String> predicted = new java.util.HashSet<>();
         for (JsonNode res : fitResults) {
-            if (res.get("points").isEmpty() || !res.get("optimizerState").asText().equals(mode.name()) || !perExample.containsKey(res.get("layers").asText())) {
-                continue;
+            if (res.get("points").isEmpty() || !res.get("optimizerState").asText().equals(mode.name())
+                    || !perExample.containsKey(res.get("layers").asText()) || !predicted.add(res.get("layers").asText())) {
+                continue;  // other modes, networks without a validation, and a network's second file
             }
             String layers = res.get("layers").asText();
             double vector = res.get("stateBytes").asDouble();
