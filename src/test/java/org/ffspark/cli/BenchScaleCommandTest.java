@@ -66,6 +66,7 @@ class BenchScaleCommandTest {
                 "--epochs-to-97", "10=20,50=17", "--out", model.toString(), "--plot", png.toString());
         assertEquals(0, m.code(), m.err() + m.out());
         JsonNode fit = new ObjectMapper().readTree(model.toFile());
+        assertEquals(List.of(), org.ffspark.SchemaCheck.violations(org.ffspark.SchemaCheck.schema("scale-model.schema.json"), fit));
         for (String cost : List.of("secondsPerStage", "secondsPerTask", "secondsPerByte")) {
             assertTrue(fit.get(cost).asDouble() >= 0, cost + " " + fit);
         }

@@ -193,7 +193,8 @@ class FaultToleranceTest {
         assertTrue(!Files.exists(model), "no model from the killed run");
 
         org.ffspark.config.TrainFfConfig cfg = org.ffspark.config.TrainFfConfig.load(null, settings);
-        TestData.Dist so = TestData.dist(5, 3, -1);
+        // The CLI run's settings: the defaults (per-worker states, block momentum, split batch) with its two flags.
+        TestData.Dist so = new TestData.Dist(cfg.dist().withAveragingPeriod(5).withCheckpointEvery(3), -1);
         SparkSession spark = SparkTests.session();
         List<String> warnings = new java.util.ArrayList<>();
         TrainJob.run(spark, Storage.local(), cfg.withDist(so.config()), new TrainJob.Options(idx.toString(), model.toString(), null, 2, true, false, null, false, false),
