@@ -42,7 +42,7 @@ class StandaloneClusterIT {
             Processes.Result train = Processes.ok(logs.resolve("train.log"), env, 900, "jobs/train", "--data", pq.toString(),
                     "--model", model.toString(), "--config", "conf/train-ff-quickstart.properties",
                     "--set", "ff.layers=784,128,128", "--set", "train.epochs=10", "--set", "train.batch-size=50",
-                    "--set", "train.learning-rate=0.1", "--partitions", "2", "--averaging-period", "5");
+                    "--set", "train.learning-rate=0.1", "--partitions", "2");
             assertTrue(train.output().contains("train: model written to"), train.output());
             Processes.ok(logs.resolve("evaluate.log"), env, 600, "jobs/evaluate", "--spark", "--model", model.toString(), "--data", pq.toString());
             Processes.ok(logs.resolve("saliency.log"), env, 600, "jobs/saliency", "--model", model.toString(), "--data", idx.toString(),
