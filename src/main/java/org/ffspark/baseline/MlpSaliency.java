@@ -7,6 +7,8 @@ import org.ffspark.data.LabeledImages;
 import org.ffspark.ff.FfScorer;
 import org.ffspark.ff.Rng;
 import org.ffspark.saliency.Faithfulness;
+import org.ffspark.saliency.FfSaliencyRows;
+import org.ffspark.saliency.SaliencySpec;
 import org.ffspark.saliency.SaliencyMaps;
 import org.ffspark.saliency.SaliencyRow;
 import org.ffspark.saliency.SaliencyTarget;
@@ -103,6 +105,15 @@ public final class MlpSaliency {
      */
     public static List<SaliencyRow> rows(MultiLayerNetwork net, LabeledImages set, int from, int to, List<SaliencyMethod> methods,
                                          SaliencyTarget target, long seed, Explained explained) {
+        return rows(net, set, from, to, null, new SaliencySpec(methods, target, seed), explained);
+    }
+
+    /** As above for {@code spec}; example {@code from + i} has id {@code ids[i]} (null: its row index). */
+    public static List<SaliencyRow> rows(MultiLayerNetwork net, LabeledImages set, int from, int to, long[] ids, SaliencySpec spec,
+                                         Explained explained) {
+        List<SaliencyMethod> methods = spec.methods();
+        SaliencyTarget target = spec.target();
+        long seed = spec.seed();
         int n = to - from;
         float[] images = new float[n * 784];
         for (int i = 0; i < n; i++) {
@@ -128,7 +139,7 @@ public final class MlpSaliency {
             for (SaliencyMethod m : methods) {
                 float[] all = m == SaliencyMethod.RANDOM ? null : maps(net, x, targets, m, explained);
                 for (int i = 0; i < n; i++) {
-                    long id = from + i;
+                    long id = ids == null ? from + i : ids[i];
                     long exSeed = Rng.mix(seed, id, targets[i]);
                     float[] map = new float[784];
                     if (all == null) {
@@ -139,8 +150,9 @@ public final class MlpSaliency {
                     float[] del = new float[Faithfulness.POINTS];
                     float[] ins = new float[Faithfulness.POINTS];
                     faith.curves(images, i * 784, map, targets[i], exSeed, del, ins);
+                    float[][] road = FfSaliencyRows.roadCurves(faith, spec, images, i * 784, map, targets[i], exSeed);
                     out.add(SaliencyRow.of(id, truth[i], pred[i], Arrays.copyOfRange(scores, i * 10, i * 10 + 10), targets[i], map,
-                            null, del, ins, m));
+                            null, del, ins, road[0], road[1], m));
                 }
             }
         }

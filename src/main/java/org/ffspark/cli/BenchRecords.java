@@ -60,6 +60,11 @@ final class BenchRecords {
     record SaliencyRun(String methods, long maps, double seconds, double mapsPerSecond, double achievedGflops,
                        double referenceGflops, double ratio) {}
 
+    /** {@code bench-faithfulness}: every FF and MLP saliency method's faithfulness on a test split. */
+    record FaithfulnessBench(String gitCommit, String openblasCoretype, String dataset, String target, long seed, int limit,
+                             String ffModel, org.ffspark.job.FaithfulnessTable.Run ff, String mlpModel,
+                             org.ffspark.job.FaithfulnessTable.Run mlp) {}
+
     /** {@code bench-accuracy}: a recipe's test accuracy on a data set over several seeds. */
     record Accuracy(String gitCommit, String openblasCoretype, String recipe, String dataset, int partitions,
                     int parallelSeeds, java.util.Map<String, String> config, List<AccuracySeed> seeds, double meanTestAccuracy,

@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ffspark", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Distributed Forward-Forward training and FF saliency analysis on Spark and ND4J.",
         subcommands = {FetchDataCommand.class, ConfigCommand.class, BlasCommand.class, IngestCommand.class, TrainCommand.class, TrainMlpCommand.class, EvaluateCommand.class,
-                SaliencyCommand.class, ReportCommand.class, RetrainCommand.class, CompareCommand.class, BenchFfCommand.class, BenchTrainCommand.class, BenchScaleCommand.class, ScaleModelCommand.class, BenchSaliencyCommand.class, BenchAccuracyCommand.class, CommandLine.HelpCommand.class})
+                SaliencyCommand.class, ReportCommand.class, RetrainCommand.class, CompareCommand.class, BenchFfCommand.class, BenchTrainCommand.class, BenchScaleCommand.class, ScaleModelCommand.class, BenchSaliencyCommand.class, BenchAccuracyCommand.class, BenchFaithfulnessCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static final int OK = 0;
     public static final int INTERNAL = 1;

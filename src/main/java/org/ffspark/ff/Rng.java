@@ -54,6 +54,13 @@ public final class Rng {
         return (nextLong() >>> 11) * 0x1.0p-53;
     }
 
+    /** Standard normal (Box-Muller from two {@link #nextDouble} draws; no cached second value, so the stream stays simple). */
+    public double nextGaussian() {
+        double u = 1.0 - nextDouble(); // (0, 1]
+        double v = nextDouble();
+        return Math.sqrt(-2.0 * Math.log(u)) * Math.cos(2.0 * Math.PI * v);
+    }
+
     /** Fisher-Yates shuffle of {@code a} in place. */
     public void shuffleInPlace(int[] a) {
         for (int i = a.length - 1; i > 0; i--) {

@@ -12,17 +12,15 @@ import org.ffspark.data.LabeledImages;
 import org.ffspark.ff.FfModel;
 import org.ffspark.report.Evaluation;
 import org.ffspark.saliency.FfSaliencyRows;
-import org.ffspark.saliency.SaliencyMethod;
+import org.ffspark.saliency.SaliencySpec;
 import org.ffspark.saliency.SaliencyRow;
-import org.ffspark.saliency.SaliencyTarget;
 
 /** A broadcast model ({@link ModelHandle#broadcast}) as the executors use it: evaluation and saliency rows. */
 interface ModelRemote extends Serializable {
     Evaluation evaluate(LabeledImages part);
 
     /** Saliency rows; {@code mlpExplains}: what an MLP's maps explain (FF maps follow the model's prediction rule). */
-    List<SaliencyRow> saliency(LabeledImages set, int from, int to, List<SaliencyMethod> methods, SaliencyTarget target,
-                               long seed, MlpSaliency.Explained mlpExplains);
+    List<SaliencyRow> saliency(LabeledImages set, int from, int to, long[] ids, SaliencySpec spec, MlpSaliency.Explained mlpExplains);
 
     /** Releases the broadcast (on the driver, when the job is done). */
     void destroy();
@@ -35,9 +33,9 @@ interface ModelRemote extends Serializable {
         }
 
         @Override
-        public List<SaliencyRow> saliency(LabeledImages set, int from, int to, List<SaliencyMethod> methods,
-                                          SaliencyTarget target, long seed, MlpSaliency.Explained mlpExplains) {
-            return FfSaliencyRows.of(new FfModel(config, params.value()), set, from, to, methods, target, seed);
+        public List<SaliencyRow> saliency(LabeledImages set, int from, int to, long[] ids, SaliencySpec spec,
+                                          MlpSaliency.Explained mlpExplains) {
+            return FfSaliencyRows.of(new FfModel(config, params.value()), set, from, to, ids, spec);
         }
 
         @Override
@@ -54,9 +52,9 @@ interface ModelRemote extends Serializable {
         }
 
         @Override
-        public List<SaliencyRow> saliency(LabeledImages set, int from, int to, List<SaliencyMethod> methods,
-                                          SaliencyTarget target, long seed, MlpSaliency.Explained mlpExplains) {
-            return MlpSaliency.rows(MlpStore.fromBytes(zip.value(), "broadcast model"), set, from, to, methods, target, seed, mlpExplains);
+        public List<SaliencyRow> saliency(LabeledImages set, int from, int to, long[] ids, SaliencySpec spec,
+                                          MlpSaliency.Explained mlpExplains) {
+            return MlpSaliency.rows(MlpStore.fromBytes(zip.value(), "broadcast model"), set, from, to, ids, spec, mlpExplains);
         }
 
         @Override

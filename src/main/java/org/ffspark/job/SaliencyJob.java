@@ -17,10 +17,10 @@ import org.ffspark.baseline.MlpSaliency;
 import org.ffspark.data.LabeledImages;
 import org.ffspark.data.Split;
 import org.ffspark.io.AtomicOutput;
-import org.ffspark.io.IdxDataset;
 import org.ffspark.io.Storage;
 import org.ffspark.saliency.SaliencyMethod;
 import org.ffspark.saliency.SaliencyRow;
+import org.ffspark.saliency.SaliencySpec;
 import org.ffspark.saliency.SaliencyTarget;
 
 /**
@@ -31,12 +31,12 @@ import org.ffspark.saliency.SaliencyTarget;
  */
 public final class SaliencyJob {
     /** Job options. {@code limit} 0 = every example. */
-    public record Options(String model, String data, Split split, String out, List<SaliencyMethod> methods,
-                          SaliencyTarget target, long seed, int limit, boolean overwrite, MlpSaliency.Explained mlpExplains) {
-        /** MLP maps of the target's logit. */
+    public record Options(String model, String data, Split split, String out, SaliencySpec spec, int limit, boolean overwrite,
+                          MlpSaliency.Explained mlpExplains) {
+        /** MLP maps of the target's logit, default patch, zero baseline only. */
         public Options(String model, String data, Split split, String out, List<SaliencyMethod> methods,
                        SaliencyTarget target, long seed, int limit, boolean overwrite) {
-            this(model, data, split, out, methods, target, seed, limit, overwrite, MlpSaliency.Explained.LOGIT);
+            this(model, data, split, out, new SaliencySpec(methods, target, seed), limit, overwrite, MlpSaliency.Explained.LOGIT);
         }
     }
 
@@ -52,6 +52,10 @@ public final class SaliencyJob {
             .add("insertion_curve", DataTypes.createArrayType(DataTypes.FloatType, false), false)
             .add("deletion_area", DataTypes.DoubleType, false)
             .add("insertion_area", DataTypes.DoubleType, false)
+            .add("road_deletion_curve", DataTypes.createArrayType(DataTypes.FloatType, false), true)
+            .add("road_insertion_curve", DataTypes.createArrayType(DataTypes.FloatType, false), true)
+            .add("road_deletion_area", DataTypes.DoubleType, true)
+            .add("road_insertion_area", DataTypes.DoubleType, true)
             .add("model_version", DataTypes.StringType, false)
             .add("run_id", DataTypes.StringType, false)
             .add("method", DataTypes.StringType, false);
@@ -63,7 +67,7 @@ public final class SaliencyJob {
     /** Writes the maps of {@code opt}'s examples; returns the number of rows written. */
     public static long run(SparkSession spark, Storage storage, Options opt) {
         ModelHandle model = ModelHandle.load(storage, opt.model());
-        List<SaliencyMethod> methods = opt.methods().isEmpty() ? model.saliencyMethods() : List.copyOf(opt.methods());
+        List<SaliencyMethod> methods = opt.spec().methods().isEmpty() ? model.saliencyMethods() : opt.spec().methods();
         for (SaliencyMethod m : methods) {
             if (!model.supports(m)) {
                 throw new ConfigException("--methods = " + m + ": does not apply to " + model.kind() + " model ("
@@ -74,26 +78,32 @@ public final class SaliencyJob {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         try (AtomicOutput out = AtomicOutput.begin(storage, storage.path(opt.out()), runId, opt.overwrite())) {
             String version = model.version();
-            LabeledImages set = IdxDataset.read(storage, opt.data(), opt.split()).images();
-            if (opt.limit() > 0) {
-                set = set.head(opt.limit());
-            }
+            TestSets.WithIds loaded = TestSets.loadWithIds(spark, storage, opt.data(), opt.split()).head(opt.limit());
+            LabeledImages set = loaded.images();
+            long[] allIds = loaded.ids();
             ModelRemote remote = model.broadcast(jsc);
             Broadcast<LabeledImages> images = jsc.broadcast(set);
-            SaliencyTarget target = opt.target();
-            long seed = opt.seed();
+            Broadcast<long[]> ids = jsc.broadcast(allIds);
+            SaliencySpec spec = opt.spec().withMethods(methods);
             MlpSaliency.Explained explains = opt.mlpExplains();
             spark.sparkContext().setJobDescription("ffspark saliency " + opt.model() + " on " + opt.data() + "/" + opt.split().id());
             List<int[]> slices = slices(set.count());
             JavaRDD<Row> rows = jsc.parallelize(slices, slices.size()).flatMap(range ->
-                    remote.saliency(images.value(), range[0], range[1], methods, target, seed, explains).stream()
+                    remote.saliency(images.value(), range[0], range[1],
+                                    java.util.Arrays.copyOfRange(ids.value(), range[0], range[1]), spec, explains).stream()
                             .map(r -> row(r, version, runId)).iterator());
             spark.createDataFrame(rows, SCHEMA).write().mode(SaveMode.Overwrite).partitionBy("method").parquet(out.dir().toString());
             remote.destroy();
             images.destroy(false);
+            ids.destroy(false);
             out.commit();
             return spark.read().parquet(opt.out()).count();
         }
+    }
+
+    /** The model_version the job writes for the model at {@code dir}. */
+    public static String modelVersion(Storage storage, String dir) {
+        return ModelHandle.load(storage, dir).version();
     }
 
     /** Ranges [from, to) of {@link #SLICE} examples: one task each. */
@@ -108,6 +118,7 @@ public final class SaliencyJob {
     /** The Parquet row of {@code r} (columns as {@link #SCHEMA}). */
     static Row row(SaliencyRow r, String version, String runId) {
         return RowFactory.create(r.id(), r.trueLabel(), r.predictedLabel(), r.scores(), r.targetLabel(), r.map(), r.layerMaps(),
-                r.deletionCurve(), r.insertionCurve(), r.deletionArea(), r.insertionArea(), version, runId, r.method().name());
+                r.deletionCurve(), r.insertionCurve(), r.deletionArea(), r.insertionArea(), r.roadDeletionCurve(),
+                r.roadInsertionCurve(), r.roadDeletionArea(), r.roadInsertionArea(), version, runId, r.method().name());
     }
 }

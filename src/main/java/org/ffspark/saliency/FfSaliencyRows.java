@@ -23,6 +23,14 @@ public final class FfSaliencyRows {
     /** As above, example {@code from + i} having id {@code ids[i]} (null: ids are row indices in {@code set}). */
     public static List<SaliencyRow> of(FfModel model, LabeledImages set, int from, int to, long[] ids, List<SaliencyMethod> methods,
                                        SaliencyTarget target, long seed) {
+        return of(model, set, from, to, ids, new SaliencySpec(methods, target, seed));
+    }
+
+    /** Rows of examples {@code [from, to)} as {@code spec} asks; example {@code from + i} has id {@code ids[i]} (null: row index). */
+    public static List<SaliencyRow> of(FfModel model, LabeledImages set, int from, int to, long[] ids, SaliencySpec spec) {
+        List<SaliencyMethod> methods = spec.methods();
+        SaliencyTarget target = spec.target();
+        long seed = spec.seed();
         Gemm.init(1);
         int n = to - from;
         float[] images = new float[n * 784];
@@ -31,7 +39,7 @@ public final class FfSaliencyRows {
         }
         float[] scores = new float[n * 10];
         List<SaliencyRow> out = new ArrayList<>();
-        try (FfScorer scorer = new FfScorer(model, 64); SaliencyMaps maps = new SaliencyMaps(model, 256)) {
+        try (FfScorer scorer = new FfScorer(model, 64); SaliencyMaps maps = new SaliencyMaps(model, 256, spec.patch(), spec.stride())) {
             scorer.score(images, 0, n, scores);
             Faithfulness faith = new Faithfulness(scorer);
             for (int i = 0; i < n; i++) {
@@ -53,14 +61,26 @@ public final class FfSaliencyRows {
                         float[] del = new float[Faithfulness.POINTS];
                         float[] ins = new float[Faithfulness.POINTS];
                         faith.curves(images, i * 784, map, c, exSeed, del, ins);
+                        float[][] road = roadCurves(faith, spec, images, i * 784, map, c, exSeed);
                         // The paper's per-layer maps (section 3.4): every layer's own occlusion map, from the same pass.
                         float[][] layerMaps = m == SaliencyMethod.FF_OCCLUSION
                                 ? Arrays.stream(maps.lastPerLayer()).map(float[]::clone).toArray(float[][]::new) : null;
-                        out.add(SaliencyRow.of(id, truth, pred, sc, c, map, layerMaps, del, ins, m));
+                        out.add(SaliencyRow.of(id, truth, pred, sc, c, map, layerMaps, del, ins, road[0], road[1], m));
                     }
                 }
             }
         }
         return out;
+    }
+
+    /** The ROAD deletion and insertion curves of one map when {@code spec} asks for them, else {null, null}. */
+    public static float[][] roadCurves(Faithfulness faith, SaliencySpec spec, float[] images, int off, float[] map, int target, long seed) {
+        if (!spec.imputed()) {
+            return new float[2][];
+        }
+        float[] del = new float[Faithfulness.POINTS];
+        float[] ins = new float[Faithfulness.POINTS];
+        faith.curves(images, off, map, target, seed, Faithfulness.Baseline.ROAD, del, ins);
+        return new float[][] {del, ins};
     }
 }

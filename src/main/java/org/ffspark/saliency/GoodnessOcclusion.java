@@ -96,6 +96,116 @@ public final class GoodnessOcclusion {
     }
 
     /**
+     * Patch occlusion (PAPER.md 3.1's option): for every k x k patch at {@code stride} (rows and columns 0, stride,
+     * 2 stride, ..., plus a last patch flush with the image's edge), the drop of the score over layers
+     * {@code [firstLayer, layers)} when the patch's pixels (label pixels excepted) are set to 0, spread back to each
+     * pixel as the mean drop of the patches covering it; label pixels get 0. A patch with no non-zero pixel drops 0
+     * at no cost. The first layer is again the image's projection minus the patch's terms, so one GEMM per deeper
+     * layer serves a batch of patches.
+     */
+    public void patchMap(float[] image, int off, int c, int k, int stride, int firstLayer, float[] out) {
+        int[] starts = patchStarts(k, stride);
+        int n = layout.out(0);
+        float[] p = model.params();
+        int w0 = layout.weightOffset(0);
+        forward.imageProjection(image, off, proj);
+        forward.labelRow(c, labelRow);
+        double ss = forward.labelSumSquares();
+        for (int i = 10; i < PIXELS; i++) {
+            ss += image[off + i] * image[off + i];
+        }
+        int patches = starts.length * starts.length;
+        double[] drop = new double[patches];
+        boolean[] computed = new boolean[patches];
+        double base = 0;
+        int next = 0;
+        boolean first = true;
+        while (first || next < patches) {
+            int rows = 0;
+            if (first) {
+                fillRow(0, ss, -1, 0f, c, p, w0, n);
+                pixelOfRow[rows++] = -1;
+                first = false;
+            }
+            for (; next < patches && rows < forward.maxRows(); next++) {
+                int top = starts[next / starts.length];
+                int left = starts[next % starts.length];
+                double patchSs = 0;
+                int o = rows * n;
+                for (int j = 0; j < n; j++) {
+                    z0[o + j] = proj[j] + labelRow[j];
+                }
+                boolean any = false;
+                for (int r = top; r < top + k; r++) {
+                    for (int col = left; col < left + k; col++) {
+                        int i = r * 28 + col;
+                        float v = image[off + i];
+                        if (i >= 10 && v != 0f) {
+                            any = true;
+                            patchSs += (double) v * v;
+                            int wi = w0 + i * n;
+                            for (int j = 0; j < n; j++) {
+                                z0[o + j] -= v * p[wi + j];
+                            }
+                        }
+                    }
+                }
+                if (any) {
+                    float inv = forward.inputInverse(ss - patchSs);
+                    for (int j = 0; j < n; j++) {
+                        z0[o + j] *= inv;
+                    }
+                    pixelOfRow[rows++] = next;
+                }
+            }
+            forward.layerScores(z0, rows, c, good);
+            for (int r = 0; r < rows; r++) {
+                double sum = 0;
+                for (int l = firstLayer; l < layers; l++) {
+                    sum += good[r * layers + l];
+                }
+                if (pixelOfRow[r] < 0) {
+                    base = sum;
+                } else {
+                    drop[pixelOfRow[r]] = sum; // occluded score for now
+                    computed[pixelOfRow[r]] = true;
+                }
+            }
+        }
+        double[] total = new double[PIXELS];
+        int[] covering = new int[PIXELS];
+        for (int q = 0; q < patches; q++) {
+            double d = computed[q] ? base - drop[q] : 0;
+            int top = starts[q / starts.length];
+            int left = starts[q % starts.length];
+            for (int r = top; r < top + k; r++) {
+                for (int col = left; col < left + k; col++) {
+                    total[r * 28 + col] += d;
+                    covering[r * 28 + col]++;
+                }
+            }
+        }
+        for (int i = 0; i < PIXELS; i++) {
+            out[i] = i < 10 ? 0f : (float) (total[i] / covering[i]);
+        }
+    }
+
+    /** Top (and left) coordinates of the k x k patches at {@code stride}: 0, stride, ..., and 28 - k. */
+    public static int[] patchStarts(int k, int stride) {
+        if (k < 1 || k > 28 || stride < 1 || stride > k) {
+            throw new IllegalArgumentException("patch " + k + " stride " + stride + ": need 1 <= stride <= patch <= 28");
+        }
+        java.util.List<Integer> starts = new java.util.ArrayList<>();
+        for (int t = 0; t + k <= 28; t += stride) {
+            starts.add(t);
+        }
+        if (starts.get(starts.size() - 1) != 28 - k) {
+            starts.add(28 - k);
+        }
+        return starts.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
      * Row r's first layer: (proj − v·W0[i] + the label's row) · inverse(ss), without bias. i < 0 means no occlusion.
      * The label's row is W0[c], or the neutral label's for a readout model ({@link FfRowForward#labelRow}).
      */

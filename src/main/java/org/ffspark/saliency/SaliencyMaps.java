@@ -16,8 +16,18 @@ public final class SaliencyMaps implements AutoCloseable {
     private final float[][] perLayer;
     private final float[][] perLayerOther;
     private final int firstScored;
+    private final int patch;
+    private final int stride;
 
     public SaliencyMaps(FfModel model, int maxRows) {
+        this(model, maxRows, SaliencySpec.DEFAULT_PATCH, SaliencySpec.DEFAULT_STRIDE);
+    }
+
+    /** With the patch size and stride of {@link SaliencyMethod#FF_OCCLUSION_PATCH}. */
+    public SaliencyMaps(FfModel model, int maxRows, int patch, int stride) {
+        GoodnessOcclusion.patchStarts(patch, stride); // validates
+        this.patch = patch;
+        this.stride = stride;
         this.model = model;
         this.forward = new FfRowForward(model, maxRows);
         this.occlusion = new GoodnessOcclusion(forward);
@@ -37,6 +47,7 @@ public final class SaliencyMaps implements AutoCloseable {
                 occlusion.perLayerMaps(image, off, target, perLayer);
                 GoodnessOcclusion.sum(perLayer, firstScored, out);
             }
+            case FF_OCCLUSION_PATCH -> occlusion.patchMap(image, off, target, patch, stride, firstScored, out);
             case FF_CONTRASTIVE -> {
                 occlusion.perLayerMaps(image, off, target, perLayer);
                 occlusion.perLayerMaps(image, off, runnerUp, perLayerOther);

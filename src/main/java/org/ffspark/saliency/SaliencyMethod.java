@@ -4,6 +4,8 @@ package org.ffspark.saliency;
 public enum SaliencyMethod {
     /** 3.1, the paper's method: goodness occlusion over the scored layers. */
     FF_OCCLUSION,
+    /** 3.1's option: occlusion of k x k patches at a stride, spread back to pixels by averaging. */
+    FF_OCCLUSION_PATCH,
     /** 3.2: occlusion evidence for the target against the best other label. */
     FF_CONTRASTIVE,
     /** 3.3: gradient of the FF score with respect to the input. */
@@ -12,7 +14,7 @@ public enum SaliencyMethod {
     FF_GRADIENT_X_INPUT,
     /** Uniform random values: the floor every method must beat. */
     RANDOM,
-    /** MLP baseline: gradient of the target's log-probability with respect to the input. */
+    /** MLP baseline: gradient of the target's logit (or, as an option, its log-probability) with respect to the input. */
     MLP_GRADIENT,
     /** MLP baseline: gradient times input. */
     MLP_GRADIENT_X_INPUT,

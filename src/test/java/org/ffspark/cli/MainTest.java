@@ -43,7 +43,7 @@ class MainTest {
     @Test
     void everyCommandHasHelp() {
         List<String> commands = Main.commandLine().getSubcommands().keySet().stream().filter(c -> !c.equals("help")).toList();
-        assertEquals(List.of("fetch-data", "config", "blas", "ingest", "train", "train-mlp", "evaluate", "saliency", "report", "retrain", "compare", "bench-ff", "bench-train", "bench-scale", "scale-model", "bench-saliency", "bench-accuracy"), commands);
+        assertEquals(List.of("fetch-data", "config", "blas", "ingest", "train", "train-mlp", "evaluate", "saliency", "report", "retrain", "compare", "bench-ff", "bench-train", "bench-scale", "scale-model", "bench-saliency", "bench-accuracy", "bench-faithfulness"), commands);
         for (String cmd : commands) {
             Run r = run(cmd, "--help");
             assertEquals(0, r.code(), cmd);

@@ -31,7 +31,7 @@ class SaliencyJobTest {
         String out = tmp.resolve("saliency").toString();
         SaliencyJob.Options opt = new SaliencyJob.Options(model, data.toString(), Split.TEST, out,
                 List.of(), org.ffspark.saliency.SaliencyTarget.PREDICTED, 42, 0, false);
-        assertEquals(12 * 5, SaliencyJob.run(spark, Storage.local(), opt));
+        assertEquals(12 * 6, SaliencyJob.run(spark, Storage.local(), opt));
 
         Dataset<Row> df = spark.read().parquet(out);
         assertEquals(ParquetSchema.expected("saliency.avsc"), ParquetSchema.actual(df));
@@ -77,4 +77,45 @@ class SaliencyJobTest {
         return a;
     }
 
+
+    @Test
+    void parquetInputGivesTheMapsOfIdxInputUnderTheDataIds(@TempDir Path tmp) throws Exception {
+        Path idx = TestData.writeMnistSlice(tmp.resolve("idx"), 10, 12);
+        String model = TestData.writeSmallModel(tmp, "784,32,32", 1, 1000);
+        SparkSession spark = SparkTests.session();
+        String parquet = tmp.resolve("parquet").toString();
+        IngestJob.run(spark, Storage.local(), idx.toString(), parquet, false);
+        // A data set whose ids are not row indices: the odd ids of the test split only.
+        String odd = tmp.resolve("odd").toString();
+        spark.read().parquet(parquet).filter("split = 'train' OR id % 2 = 1").write().partitionBy("split").parquet(odd);
+        Files.copy(Path.of(parquet, org.ffspark.io.ImagesMeta.FILE), Path.of(odd, org.ffspark.io.ImagesMeta.FILE));
+        org.ffspark.saliency.SaliencySpec spec = new org.ffspark.saliency.SaliencySpec(
+                List.of(SaliencyMethod.FF_OCCLUSION, SaliencyMethod.FF_OCCLUSION_PATCH, SaliencyMethod.RANDOM),
+                org.ffspark.saliency.SaliencyTarget.PREDICTED, 42, 6, 3, true);
+        java.util.Map<String, Row> byKey = new java.util.HashMap<>();
+        for (String data : List.of(idx.toString(), parquet, odd)) {
+            String out = tmp.resolve("sal-" + Path.of(data).getFileName()).toString();
+            SaliencyJob.run(spark, Storage.local(), new SaliencyJob.Options(model, data, Split.TEST, out, spec, 0, false,
+                    org.ffspark.baseline.MlpSaliency.Explained.LOGIT));
+            Dataset<Row> df = spark.read().parquet(out);
+            assertEquals(ParquetSchema.expected("saliency.avsc"), ParquetSchema.actual(df));
+            assertTrue(df.filter("road_deletion_area IS NULL OR size(road_insertion_curve) <> 29").isEmpty(), "ROAD curves in every row");
+            List<Long> ids = df.select("id").distinct().orderBy("id").as(org.apache.spark.sql.Encoders.LONG()).collectAsList();
+            if (data.equals(odd)) {
+                assertEquals(List.of(1L, 3L, 5L, 7L, 9L, 11L), ids, "ids come from the data");
+            } else {
+                assertEquals(12, ids.size());
+            }
+            for (Row r : df.collectAsList()) {
+                String key = r.getAs("method") + "/" + r.getAs("id");
+                Row first = byKey.putIfAbsent(key, r);
+                if (first != null) {
+                    for (String col : List.of("map", "deletion_curve", "insertion_curve", "road_deletion_curve", "road_insertion_curve")) {
+                        assertEquals(first.getList(first.fieldIndex(col)), r.getList(r.fieldIndex(col)), key + " " + col + " from " + data);
+                    }
+                }
+            }
+        }
+        assertEquals(3 * 12, byKey.size());
+    }
 }

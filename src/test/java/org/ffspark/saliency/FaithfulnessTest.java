@@ -85,4 +85,45 @@ class FaithfulnessTest {
             }
         }
     }
+
+    @Test
+    void stepsRemoveEqualFractionsUpToAll774Pixels() {
+        assertEquals(0, Faithfulness.removedAfter(0));
+        assertEquals(774, Faithfulness.removedAfter(Faithfulness.STEPS));
+        for (int s = 1; s <= Faithfulness.STEPS; s++) {
+            int step = Faithfulness.removedAfter(s) - Faithfulness.removedAfter(s - 1);
+            assertTrue(step == 27 || step == 28, "step " + s + " removes " + step);
+            assertEquals(774.0 * s / Faithfulness.STEPS, Faithfulness.removedAfter(s), 0.5, "fraction s/28 after step " + s);
+        }
+    }
+
+    @Test
+    void roadCurvesStartAtTheImageEndAtTheImputedBlankAndAreReproducible() {
+        Gemm.init(1);
+        FfModel m = GoodnessOcclusionTest.tiny(org.ffspark.config.NormKind.RMS);
+        float[] image = new float[784];
+        TestData.mnistTest().head(1).copyPixels(0, image, 0);
+        float[] map = new float[784];
+        SaliencyMaps.random(7, map);
+        float[] del = new float[29];
+        float[] ins = new float[29];
+        float[] del2 = new float[29];
+        float[] ins2 = new float[29];
+        float[] zeroDel = new float[29];
+        float[] zeroIns = new float[29];
+        float[] scores = new float[10];
+        try (FfScorer s = new FfScorer(m, 64)) {
+            Faithfulness f = new Faithfulness(s);
+            f.curves(image, 0, map, 3, 11, Faithfulness.Baseline.ROAD, del, ins);
+            f.curves(image, 0, map, 3, 11, Faithfulness.Baseline.ROAD, del2, ins2);
+            f.curves(image, 0, map, 3, 11, Faithfulness.Baseline.ZERO, zeroDel, zeroIns);
+            s.score(image, 0, 1, scores);
+        }
+        assertEquals(Faithfulness.softmax(scores, 0, 3), del[0], 1e-6, "nothing removed yet");
+        assertEquals(Faithfulness.softmax(scores, 0, 3), ins[28], 1e-6, "everything back");
+        assertEquals(del[28], ins[0], 0.05, "both ends are the fully imputed image (different noise draws)");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(del, del2, "same seed, same curves");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(ins, ins2);
+        assertTrue(!java.util.Arrays.equals(del, zeroDel), "imputation changes the curve");
+    }
 }

@@ -73,4 +73,62 @@ class GoodnessOcclusionTest {
         }
         assertEquals(true, nonZero > 50, "the map is not trivially zero: " + nonZero);
     }
+
+    @ParameterizedTest
+    @CsvSource({"L2,NONE,4,2", "RMS,SOFTMAX,5,3", "L2,NONE,1,1", "RMS,NONE,28,28"})
+    void patchMapEqualsOccludingEachPatchAndRescoring(NormKind norm, ReadoutKind readout, int k, int stride) {
+        Gemm.init(1);
+        FfModel m = tiny(norm, readout);
+        float[] image = new float[784];
+        TestData.mnistTest().head(3).copyPixels(2, image, 0);
+        double[] img = new double[784];
+        for (int i = 0; i < 784; i++) {
+            img[i] = image[i];
+        }
+        int c = 7;
+        int first = m.config().scoreLayers().first();
+        float[] map = new float[784];
+        try (FfRowForward fwd = new FfRowForward(m, 11)) {  // 11 rows per batch: several chunks
+            new GoodnessOcclusion(fwd).patchMap(image, 0, c, k, stride, first, map);
+        }
+        double full = SaliencyReference.score(m, img, c, first);
+        int[] starts = GoodnessOcclusion.patchStarts(k, stride);
+        double[] total = new double[784];
+        int[] covering = new int[784];
+        for (int top : starts) {
+            for (int left : starts) {
+                double[] occluded = img.clone();
+                for (int r = top; r < top + k; r++) {
+                    for (int col = left; col < left + k; col++) {
+                        if (r * 28 + col >= 10) {
+                            occluded[r * 28 + col] = 0;
+                        }
+                    }
+                }
+                double drop = full - SaliencyReference.score(m, occluded, c, first);
+                for (int r = top; r < top + k; r++) {
+                    for (int col = left; col < left + k; col++) {
+                        total[r * 28 + col] += drop;
+                        covering[r * 28 + col]++;
+                    }
+                }
+            }
+        }
+        int nonZero = 0;
+        for (int i = 0; i < 784; i++) {
+            assertEquals(true, covering[i] > 0, "pixel " + i + " is covered");
+            double expected = i < 10 ? 0 : total[i] / covering[i];
+            assertEquals(expected, map[i], 2e-4 * Math.max(1, Math.abs(full)), "pixel " + i);
+            nonZero += map[i] != 0 ? 1 : 0;
+        }
+        assertEquals(true, nonZero > 20, "the map is not trivially zero: " + nonZero);
+    }
+
+    @org.junit.jupiter.api.Test
+    void patchStartsCoverTheImageAndRejectGaps() {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24}, GoodnessOcclusion.patchStarts(4, 2));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {0, 3, 6, 9, 12, 15, 18, 21, 23}, GoodnessOcclusion.patchStarts(5, 3));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> GoodnessOcclusion.patchStarts(3, 4));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> GoodnessOcclusion.patchStarts(29, 1));
+    }
 }
