@@ -53,7 +53,7 @@ public final class ComparisonReport {
     public static Html page(List<Run> runs) {
         Html h = new Html("ffspark: FF versus MLP").el("h1", "Forward-Forward versus backprop MLP")
                 .el("p", "Test accuracy after each epoch against the epoch and against cumulative training time (evaluation "
-                        + "excluded). Red: FF (ffspark); blue: MLP (DL4J ParameterAveraging).")
+                        + "excluded): FF (ffspark) and the MLP (DL4J ParameterAveraging).")
                 .raw("<table><tr><th>data set</th><th>model</th><th>epochs</th><th>test accuracy</th><th>best epoch</th>"
                         + "<th>training time (s)</th><th>examples/s</th></tr>");
         for (Run r : runs) {
@@ -67,14 +67,15 @@ public final class ComparisonReport {
             Run mlp = runs.get(i + 1);
             double lo = Math.floor(20 * Math.min(Arrays.stream(ff.accuracy()).min().orElse(0),
                     Arrays.stream(mlp.accuracy()).min().orElse(0))) / 20;
-            double[][] acc = {ff.accuracy(), mlp.accuracy()};
-            double maxEpoch = Math.max(ff.accuracy().length, mlp.accuracy().length);
-            double maxTime = Math.max(ff.totalSeconds(), mlp.totalSeconds());
+            List<Charts.Series> byEpoch = List.of(new Charts.Series(ff.method(), epochs(ff), ff.accuracy()),
+                    new Charts.Series(mlp.method(), epochs(mlp), mlp.accuracy()));
+            List<Charts.Series> byTime = List.of(new Charts.Series(ff.method(), ff.seconds(), ff.accuracy()),
+                    new Charts.Series(mlp.method(), mlp.seconds(), mlp.accuracy()));
             h.el("h2", ff.dataset())
-                    .img("accuracy-epoch-" + ff.dataset() + ".png", Png.chart(new double[][] {epochs(ff), epochs(mlp)}, acc, maxEpoch,
-                            lo, 1, 460, 300, "epoch", "test accuracy"), "accuracy against epoch")
-                    .img("accuracy-time-" + ff.dataset() + ".png", Png.chart(new double[][] {ff.seconds(), mlp.seconds()}, acc, maxTime,
-                            lo, 1, 460, 300, "training seconds", "test accuracy"), "accuracy against training time");
+                    .img("accuracy-epoch-" + ff.dataset() + ".png", Charts.lines(ff.dataset() + ": test accuracy by epoch", "epoch",
+                            "test accuracy", byEpoch, lo, 1), "accuracy against epoch")
+                    .img("accuracy-time-" + ff.dataset() + ".png", Charts.lines(ff.dataset() + ": test accuracy by training time",
+                            "training seconds", "test accuracy", byTime, lo, 1), "accuracy against training time");
         }
         return h;
     }

@@ -7,7 +7,7 @@ import java.io.UncheckedIOException;
 
 import javax.imageio.ImageIO;
 
-/** Small PNG renderings for reports: grey images, diverging heat maps, overlays, line charts. Pure Java2D. */
+/** Small PNG renderings for reports: grey images, diverging heat maps, overlays and their colour bar. Pure Java2D. */
 public final class Png {
     private Png() {}
 
@@ -23,17 +23,27 @@ public final class Png {
         return encode(img);
     }
 
-    /** A 28x28 map in a blue-white-red diverging palette, symmetric around 0 ({@code max} = the largest |value|). */
+    /** A 28x28 map in a blue-white-red diverging palette, symmetric around 0 and scaled to its own largest |value|. */
     public static byte[] heat(float[] m, int scale, float[] under) {
+        return heat(m, scale, under, maxAbs(m));
+    }
+
+    /** The largest |value| of {@code m} (at least 1e-12, so a blank map divides safely). */
+    public static float maxAbs(float[] m) {
         float max = 1e-12f;
         for (float f : m) {
             max = Math.max(max, Math.abs(f));
         }
+        return max;
+    }
+
+    /** As {@link #heat(float[], int, float[])}, with -max blue, 0 white and +max red (a scale shared by several maps). */
+    public static byte[] heat(float[] m, int scale, float[] under, float max) {
         BufferedImage img = new BufferedImage(28 * scale, 28 * scale, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < 28 * scale; y++) {
             for (int x = 0; x < 28 * scale; x++) {
                 int i = (y / scale) * 28 + x / scale;
-                float t = m[i] / max;
+                float t = Math.max(-1f, Math.min(1f, m[i] / max));
                 int r = t > 0 ? 255 : Math.round(255 * (1 + t));
                 int b = t < 0 ? 255 : Math.round(255 * (1 - t));
                 int g = Math.round(255 * (1 - Math.abs(t)));
@@ -49,81 +59,34 @@ public final class Png {
         return encode(img);
     }
 
-    /** A line chart of several series over x in [0,1], each drawn in its own colour, with axes. */
-    public static byte[] lines(float[][] series, int width, int height) {
-        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        java.awt.Graphics2D g = img.createGraphics();
-        g.setColor(java.awt.Color.WHITE);
-        g.fillRect(0, 0, width, height);
-        g.setColor(java.awt.Color.GRAY);
-        int pad = 30;
-        g.drawLine(pad, height - pad, width - 10, height - pad);
-        g.drawLine(pad, 10, pad, height - pad);
-        java.awt.Color[] colours = {new java.awt.Color(0xd62728), new java.awt.Color(0x1f77b4), new java.awt.Color(0x2ca02c),
-                new java.awt.Color(0x9467bd), new java.awt.Color(0x7f7f7f), new java.awt.Color(0xff7f0e)};
-        g.setStroke(new java.awt.BasicStroke(2f));
-        for (int s = 0; s < series.length; s++) {
-            g.setColor(colours[s % colours.length]);
-            float[] v = series[s];
-            for (int k = 1; k < v.length; k++) {
-                int x0 = pad + (k - 1) * (width - pad - 10) / (v.length - 1);
-                int x1 = pad + k * (width - pad - 10) / (v.length - 1);
-                int y0 = height - pad - Math.round(clamp(v[k - 1]) * (height - pad - 10));
-                int y1 = height - pad - Math.round(clamp(v[k]) * (height - pad - 10));
-                g.drawLine(x0, y0, x1, y1);
-            }
-        }
-        g.dispose();
-        return encode(img);
-    }
-
     /**
-     * A line chart of series given as points (x[k], y[k]), on the axes [0, xMax] x [yMin, yMax], in the colours of
-     * {@link #lines} in order, with the axis ranges written at the ends of the axes.
+     * The legend of {@link #heat}'s diverging scale: a horizontal bar from -max (blue) through 0 (white) to +max (red),
+     * with the three values written under it ({@code max} as given, e.g. 1 for maps scaled to their own maximum).
      */
-    public static byte[] chart(double[][] xs, double[][] ys, double xMax, double yMin, double yMax, int width, int height,
-                               String xLabel, String yLabel) {
-        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    public static byte[] colourBar(float max, String low, String high) {
+        int w = 300;
+        int h = 40;
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         java.awt.Graphics2D g = img.createGraphics();
-        g.setRenderingHint(java.awt.RenderingHints.KEY_ANTIALIASING, java.awt.RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(java.awt.RenderingHints.KEY_TEXT_ANTIALIASING, java.awt.RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(java.awt.Color.WHITE);
-        g.fillRect(0, 0, width, height);
-        int left = 48;
-        int bottom = 34;
-        int top = 10;
-        int right = 12;
-        int w = width - left - right;
-        int h = height - top - bottom;
-        g.setColor(java.awt.Color.GRAY);
-        g.drawLine(left, top + h, left + w, top + h);
-        g.drawLine(left, top, left, top + h);
-        g.setColor(java.awt.Color.DARK_GRAY);
-        g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 11));
-        g.drawString(String.format(java.util.Locale.ROOT, "%.3g", yMax), 2, top + 10);
-        g.drawString(String.format(java.util.Locale.ROOT, "%.3g", yMin), 2, top + h);
-        g.drawString("0", left, top + h + 14);
-        String xm = String.format(java.util.Locale.ROOT, "%.4g", xMax);
-        g.drawString(xm, left + w - g.getFontMetrics().stringWidth(xm), top + h + 14);
-        g.drawString(xLabel, left + w / 2 - g.getFontMetrics().stringWidth(xLabel) / 2, top + h + 28);
-        g.drawString(yLabel, left + 4, top + 10);
-        java.awt.Color[] colours = {new java.awt.Color(0xd62728), new java.awt.Color(0x1f77b4), new java.awt.Color(0x2ca02c),
-                new java.awt.Color(0x9467bd), new java.awt.Color(0x7f7f7f), new java.awt.Color(0xff7f0e)};
-        g.setStroke(new java.awt.BasicStroke(2f));
-        for (int s = 0; s < xs.length; s++) {
-            g.setColor(colours[s % colours.length]);
-            int px = -1;
-            int py = -1;
-            for (int k = 0; k < xs[s].length; k++) {
-                int x = left + (int) Math.round(Math.max(0, Math.min(1, xs[s][k] / xMax)) * w);
-                int y = top + h - (int) Math.round(Math.max(0, Math.min(1, (ys[s][k] - yMin) / (yMax - yMin))) * h);
-                if (px >= 0) {
-                    g.drawLine(px, py, x, y);
-                }
-                g.fillOval(x - 2, y - 2, 5, 5);
-                px = x;
-                py = y;
-            }
+        g.fillRect(0, 0, w, h);
+        for (int x = 10; x < w - 10; x++) {
+            float t = 2f * (x - 10) / (w - 21) - 1f;
+            int r = t > 0 ? 255 : Math.round(255 * (1 + t));
+            int b = t < 0 ? 255 : Math.round(255 * (1 - t));
+            int gr = Math.round(255 * (1 - Math.abs(t)));
+            g.setColor(new java.awt.Color(r, gr, b));
+            g.drawLine(x, 2, x, 16);
         }
+        g.setColor(java.awt.Color.DARK_GRAY);
+        g.drawRect(10, 2, w - 21, 14);
+        g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 11));
+        String lo = String.format(java.util.Locale.ROOT, "-%.3g %s", max, low);
+        String hi = String.format(java.util.Locale.ROOT, "+%.3g %s", max, high);
+        g.drawString(lo, 10, 32);
+        g.drawString("0", w / 2 - 3, 32);
+        g.drawString(hi, w - 10 - g.getFontMetrics().stringWidth(hi), 32);
         g.dispose();
         return encode(img);
     }

@@ -31,11 +31,14 @@ class ReportJobTest {
         String model = TestData.writeSmallModel(tmp, "784,64,64", 2, 3000);
         String sal = tmp.resolve("saliency").toString();
         SaliencyJob.run(SparkTests.session(), Storage.local(), new SaliencyJob.Options(model, data.toString(), Split.TEST, sal,
-                List.of(SaliencyMethod.FF_OCCLUSION, SaliencyMethod.RANDOM), org.ffspark.saliency.SaliencyTarget.PREDICTED, 42, 0, false));
+                new org.ffspark.saliency.SaliencySpec(List.of(SaliencyMethod.FF_OCCLUSION, SaliencyMethod.RANDOM),
+                        org.ffspark.saliency.SaliencyTarget.PREDICTED, 42, 4, 2, true), 0, false, org.ffspark.baseline.MlpSaliency.Explained.LOGIT));
         Path out = tmp.resolve("report");
         List<org.ffspark.report.MethodSummary> table = ReportJob.run(SparkTests.session(), Storage.local(), sal, data.toString(), Split.TEST, out.toString(), false);
         assertEquals(List.of("FF_OCCLUSION", "RANDOM"), table.stream().map(org.ffspark.report.MethodSummary::method).toList());
         assertTrue(table.get(0).deletionArea() < table.get(1).deletionArea(), "occlusion deletes faster than random: " + table);
+        assertTrue(table.get(0).hasRoad() && table.get(0).roadDeletionArea() < table.get(1).roadDeletionArea(), "and under ROAD");
+        assertTrue(table.get(0).deletionHalfWidth() > 0, "a confidence interval");
 
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(!html.contains("src=\"http") && !html.contains("src=\"/"), "no external resources");
@@ -46,7 +49,13 @@ class ReportJobTest {
             assertTrue(distinctColours(png) > 1, "image " + images + " is blank");
             images++;
         }
-        assertTrue(images >= 2 + 10 + 3, "curves, class maps and example images embedded: " + images);
+        assertTrue(images >= 4 + 1 + 2 + 10 + 3, "curves, colour scales, class maps and example images embedded: " + images);
+        for (String part : List.of("ROAD deletion", "correctly predicted examples", "misclassified examples", "L2 ", "± ")) {
+            assertTrue(html.contains(part), "the report shows " + part);
+        }
+        assertTrue(Files.exists(out.resolve("images/road-deletion-curves.png")) && Files.exists(out.resolve("images/colour-scale.png")));
+        BufferedImage chart = ImageIO.read(out.resolve("images/deletion-curves.png").toFile());
+        assertTrue(chart.getWidth() >= 500 && distinctColours(chart) > 20, "an XChart chart with axes, ticks and a legend");
 
         Path shot = tmp.resolve("shot.png");
         List<String> cmd = new ArrayList<>(List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -71,5 +80,43 @@ class ReportJobTest {
             }
         }
         return c.size();
+    }
+
+    @org.junit.jupiter.api.Test
+    void classMeansTakeOneTargetPerExampleAndReportsReadParquetDataById(@TempDir Path tmp) throws Exception {
+        Path idx = TestData.writeMnistSlice(tmp.resolve("idx"), 10, 30);
+        String model = TestData.writeSmallModel(tmp, "784,32,32", 1, 1000);
+        org.apache.spark.sql.SparkSession spark = SparkTests.session();
+        String parquet = tmp.resolve("parquet").toString();
+        IngestJob.run(spark, Storage.local(), idx.toString(), parquet, false);
+        String odd = tmp.resolve("odd").toString();
+        spark.read().parquet(parquet).filter("split = 'train' OR id % 2 = 1").write().partitionBy("split").parquet(odd);
+        Files.copy(Path.of(parquet, org.ffspark.io.ImagesMeta.FILE), Path.of(odd, org.ffspark.io.ImagesMeta.FILE));
+        String sal = tmp.resolve("saliency").toString();
+        SaliencyJob.run(spark, Storage.local(), new SaliencyJob.Options(model, odd, Split.TEST, sal,
+                List.of(SaliencyMethod.FF_OCCLUSION, SaliencyMethod.RANDOM), org.ffspark.saliency.SaliencyTarget.ALL, 42, 0, false));
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> df = spark.read().parquet(sal);
+        assertEquals(15 * 10 * 2, df.count(), "ten targets per example");
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> one = ReportData.oneTarget(df, "FF_OCCLUSION");
+        long right = one.filter("true_label = predicted_label").count();
+        int[] totals = new int[2];
+        for (int g = 0; g < 2; g++) {
+            org.ffspark.report.SaliencyReport.ClassMeans m = ReportData.classMeans(one, g == 0, "x");
+            totals[g] = m.counts().values().stream().mapToInt(Integer::intValue).sum();
+        }
+        assertEquals(right, totals[0], "correct examples, one map each");
+        assertEquals(15 - right, totals[1], "misclassified examples, one map each");
+
+        Path out = tmp.resolve("report");
+        ReportJob.run(spark, Storage.local(), sal, odd, Split.TEST, out.toString(), false);
+        try (java.util.stream.Stream<Path> files = Files.list(out.resolve("images"))) {
+            List<Long> ids = files.map(f -> f.getFileName().toString()).filter(f -> f.startsWith("ex-") && f.endsWith("-image.png"))
+                    .map(f -> Long.parseLong(f.split("-")[1])).toList();
+            assertTrue(!ids.isEmpty() && ids.stream().allMatch(i -> i % 2 == 1), "examples named by the data's ids: " + ids);
+        }
+        org.ffspark.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(org.ffspark.config.ConfigException.class,
+                () -> ReportJob.run(spark, Storage.local(), sal, TestData.writeMnistSlice(tmp.resolve("few"), 10, 3).toString(), Split.TEST,
+                        tmp.resolve("r2").toString(), false));
+        assertTrue(e.getMessage().contains("no example with id"), e.getMessage());
     }
 }
