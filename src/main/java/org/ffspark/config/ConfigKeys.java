@@ -151,8 +151,8 @@ public final class ConfigKeys {
             .rule(v -> v >= 0f && v < 1f, "must be in [0, 1)")
             .formerly("spark.block-momentum"));
 
-    public static final Param<Float> BLOCK_LR = add(floatKey("dist.block-lr", "1",
-            "Block learning rate ETA of the driver's update, in (0, 10].")
+    public static final Param<Float> BLOCK_LR = add(floatKey("dist.block-lr", "1.5",
+            "Block learning rate ETA of the driver's update, in (0, 10]; with dist.block-momentum 0.5 the steady step is ETA/(1-MU) = 3x the workers' average movement. Applies with 2 or more partitions.")
             .rule(v -> v > 0f && v <= 10f, "must be in (0, 10]")
             .formerly("spark.block-learning-rate"));
 

@@ -306,7 +306,7 @@ class BadInputTest {
 
     @Test
     void blockMomentumWithLocalTraining() {
-        refused(Main.BAD_CONFIG, List.of("--block-momentum/--block-lr = 0.5/1.0", "only without --local"),
+        refused(Main.BAD_CONFIG, List.of("--block-momentum/--block-lr = 0.5/1.5", "only without --local"),
                 "train", "--local", "--data", TestData.mnistDir().toString(), "--model", out.toString(), "--block-momentum", "0.5");
     }
 

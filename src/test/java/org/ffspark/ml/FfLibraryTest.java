@@ -158,7 +158,7 @@ class FfLibraryTest {
         // Plain averaging: with the default block momentum this 16-unit net on 800 examples (12 per partition and
         // step) collapses to one predicted class for every grid point, and the grid would have nothing to choose.
         FfClassifier clf = new FfClassifier().setParam("layers", List.of(784, 16)).setParam("batchSize", 25)
-                .setParam("averagingPeriod", 4).setParam("blockMomentum", 0).setNumPartitions(2);
+                .setParam("averagingPeriod", 4).setParam("blockMomentum", 0).setParam("blockLr", 1).setNumPartitions(2);
         Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {assembler, clf});
         ParamMap[] grid = new ParamGridBuilder().addGrid((FloatParam) clf.getParam("learningRate"), new float[] {0.001f, 0.01f})
                 .addGrid((IntParam) clf.getParam("epochs"), new int[] {1, 3}).build();
