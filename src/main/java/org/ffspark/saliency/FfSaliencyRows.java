@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.ffspark.data.LabeledImages;
+import org.ffspark.ff.FfInputGradient;
 import org.ffspark.ff.FfModel;
 import org.ffspark.ff.FfScorer;
 import org.ffspark.ff.Gemm;
@@ -42,12 +43,17 @@ public final class FfSaliencyRows {
         try (FfScorer scorer = new FfScorer(model, 64); SaliencyMaps maps = new SaliencyMaps(model, 256, spec.patch(), spec.stride())) {
             scorer.score(images, 0, n, scores);
             Faithfulness faith = new Faithfulness(scorer);
+            boolean gradient = methods.contains(SaliencyMethod.FF_GRADIENT) || methods.contains(SaliencyMethod.FF_GRADIENT_X_INPUT);
+            int perExample = target.labels(0, 0).length;
+            float[] grads = gradient ? gradients(model, set, from, images, scores, target, perExample) : null;
             for (int i = 0; i < n; i++) {
                 long id = ids == null ? from + i : ids[i];
                 int truth = set.label(from + i);
                 int pred = FfScorer.argmax(scores, i);
                 float[] sc = Arrays.copyOfRange(scores, i * 10, i * 10 + 10);
-                for (int c : target.labels(pred, truth)) {
+                int[] labels = target.labels(pred, truth);
+                for (int t = 0; t < labels.length; t++) {
+                    int c = labels[t];
                     int runnerUp = c == 0 ? 1 : 0;
                     for (int k = 0; k < 10; k++) {
                         if (k != c && sc[k] > sc[runnerUp]) {
@@ -57,7 +63,16 @@ public final class FfSaliencyRows {
                     long exSeed = Rng.mix(seed, id, c);
                     for (SaliencyMethod m : methods) {
                         float[] map = new float[784];
-                        maps.map(m, images, i * 784, c, runnerUp, exSeed, map);
+                        if (m == SaliencyMethod.FF_GRADIENT || m == SaliencyMethod.FF_GRADIENT_X_INPUT) {
+                            System.arraycopy(grads, (i * perExample + t) * 784, map, 0, 784);
+                            if (m == SaliencyMethod.FF_GRADIENT_X_INPUT) {
+                                for (int k = 0; k < 784; k++) {
+                                    map[k] *= images[i * 784 + k];
+                                }
+                            }
+                        } else {
+                            maps.map(m, images, i * 784, c, runnerUp, exSeed, map);
+                        }
                         float[] del = new float[Faithfulness.POINTS];
                         float[] ins = new float[Faithfulness.POINTS];
                         faith.curves(images, i * 784, map, c, exSeed, del, ins);
@@ -68,6 +83,34 @@ public final class FfSaliencyRows {
                         out.add(SaliencyRow.of(id, truth, pred, sc, c, map, layerMaps, del, ins, road[0], road[1], m));
                     }
                 }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The FF_GRADIENT maps of every (example, target) pair of the slice, batched as matrix products
+     * ({@link FfInputGradient}): pair (i, t) at {@code [(i * perExample + t) * 784 ..]}.
+     */
+    private static float[] gradients(FfModel model, LabeledImages set, int from, float[] images, float[] scores,
+                                     SaliencyTarget target, int perExample) {
+        int n = images.length / 784;
+        int pairs = n * perExample;
+        float[] out = new float[pairs * 784];
+        int first = model.config().scoreLayers().first();
+        try (FfInputGradient g = new FfInputGradient(model, Math.min(256, pairs))) {
+            int[] offsets = new int[g.maxRows()];
+            int[] labels = new int[g.maxRows()];
+            float[] chunk = new float[g.maxRows() * 784];
+            for (int start = 0; start < pairs; start += g.maxRows()) {
+                int rows = Math.min(g.maxRows(), pairs - start);
+                for (int r = 0; r < rows; r++) {
+                    int i = (start + r) / perExample;
+                    offsets[r] = i * 784;
+                    labels[r] = target.labels(FfScorer.argmax(scores, i), set.label(from + i))[(start + r) % perExample];
+                }
+                g.gradients(images, offsets, labels, rows, first, chunk);
+                System.arraycopy(chunk, 0, out, start * 784, rows * 784);
             }
         }
         return out;
