@@ -86,13 +86,16 @@ public final class SaliencyJob {
             Broadcast<long[]> ids = jsc.broadcast(allIds);
             SaliencySpec spec = opt.spec().withMethods(methods);
             MlpSaliency.Explained explains = opt.mlpExplains();
-            spark.sparkContext().setJobDescription("ffspark saliency " + opt.model() + " on " + opt.data() + "/" + opt.split().id());
+            String description = "ffspark saliency " + opt.model() + " on " + opt.data() + "/" + opt.split().id() + " " + runId;
+            spark.sparkContext().setJobDescription(description);
             List<int[]> slices = slices(set.count());
             JavaRDD<Row> rows = jsc.parallelize(slices, slices.size()).flatMap(range ->
                     remote.saliency(images.value(), range[0], range[1],
                                     java.util.Arrays.copyOfRange(ids.value(), range[0], range[1]), spec, explains).stream()
                             .map(r -> row(r, version, runId)).iterator());
-            spark.createDataFrame(rows, SCHEMA).write().mode(SaveMode.Overwrite).partitionBy("method").parquet(out.dir().toString());
+            try (TaskProgress progress = new TaskProgress(spark.sparkContext(), "saliency", slices.size(), description, System.out)) {
+                spark.createDataFrame(rows, SCHEMA).write().mode(SaveMode.Overwrite).partitionBy("method").parquet(out.dir().toString());
+            }
             remote.destroy();
             images.destroy(false);
             ids.destroy(false);

@@ -118,4 +118,23 @@ class SaliencyJobTest {
         }
         assertEquals(3 * 12, byKey.size());
     }
+
+    @Test
+    void reportsProgressFromSparksTaskEvents(@TempDir Path tmp) throws Exception {
+        Path data = TestData.writeMnistSlice(tmp.resolve("idx"), 10, 1200);
+        String model = TestData.writeSmallModel(tmp, "784,16", 1, 500);
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.out;
+        System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            SaliencyJob.run(SparkTests.session(), Storage.local(), new SaliencyJob.Options(model, data.toString(), Split.TEST,
+                    tmp.resolve("s").toString(), List.of(SaliencyMethod.RANDOM), org.ffspark.saliency.SaliencyTarget.PREDICTED, 1, 0, false));
+        } finally {
+            System.setOut(old);
+        }
+        String out = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+        for (int k = 1; k <= 3; k++) {
+            assertTrue(out.contains("saliency: " + k + "/3 tasks done"), "a line per slice of 500 examples: " + out);
+        }
+    }
 }
