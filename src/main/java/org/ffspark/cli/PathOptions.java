@@ -9,7 +9,7 @@ final class PathOptions {
     /** {@code --data}: the data set a command reads. */
     static final class Data {
         @Option(names = "--data", paramLabel = "DIR", required = true,
-                description = "Data set: an IDX directory (e.g. data/mnist) or, for train, train-mlp, retrain and evaluate --spark, "
+                description = "Data set: an IDX directory (e.g. data/mnist) or, for train, train-mlp, retrain, evaluate --spark, saliency and report, "
                         + "an ingest Parquet data set; any Hadoop FS URI (file://, hdfs://, s3a://) or a local path.")
         String data;
     }

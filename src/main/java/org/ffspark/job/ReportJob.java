@@ -33,8 +33,10 @@ public final class ReportJob {
     public static List<MethodSummary> run(SparkSession spark, Storage storage, String saliency, String data, Split split, String out,
                                           boolean overwrite) {
         try (AtomicOutput o = AtomicOutput.begin(storage, storage.path(out), RunIds.next(), overwrite)) {
-            // Several outputs (e.g. of an FF and of an MLP model on the same images) are read as one: same schema.
-            Dataset<Row> df = Arrays.stream(saliency.split(",")).map(p -> spark.read().parquet(p.trim()))
+            // Several outputs (e.g. of an FF and of an MLP model on the same images) are read as one: same schema;
+            // each model's own RANDOM floor keeps its name apart (RANDOM_FF, RANDOM_MLP).
+            String[] paths = saliency.split(",");
+            Dataset<Row> df = Arrays.stream(paths).map(p -> tagRandom(spark.read().parquet(p.trim()), paths.length > 1))
                     .reduce((a, b) -> a.unionByName(b, true)).orElseThrow().cache();
             List<MethodSummary> table = ReportData.faithfulness(df);
             String primary = SaliencyReport.primary(table);
@@ -82,6 +84,16 @@ public final class ReportJob {
                     ReportData.floats(rb.getList(0))));
         }
         return out;
+    }
+
+    /** With {@code tag}, renames the RANDOM maps of an FF run to RANDOM_FF and of an MLP run to RANDOM_MLP. */
+    static Dataset<Row> tagRandom(Dataset<Row> run, boolean tag) {
+        if (!tag) {
+            return run;
+        }
+        String kind = run.filter(col("method").startsWith("MLP_")).isEmpty() ? "RANDOM_FF" : "RANDOM_MLP";
+        return run.withColumn("method", org.apache.spark.sql.functions.when(col("method").equalTo("RANDOM"),
+                org.apache.spark.sql.functions.lit(kind)).otherwise(col("method")));
     }
 
     /** The split's images by id. */

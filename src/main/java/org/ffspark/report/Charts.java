@@ -24,8 +24,9 @@ public final class Charts {
     public record Series(String name, double[] x, double[] y) {}
 
     /**
-     * A PNG line chart of {@code series} with the given title and axis titles; a series named {@code RANDOM} is drawn
-     * dashed in grey (the floor every method must beat), the others each in their own colour with markers.
+     * A PNG line chart of {@code series} with the given title and axis titles; a series whose name starts with
+     * {@code RANDOM} is drawn dashed (the floor every method must beat; grey, then black), the others each in their own
+     * colour with markers.
      */
     public static byte[] lines(String title, String xTitle, String yTitle, List<Series> series, double yMin, double yMax) {
         XYChart c = new XYChartBuilder().width(560).height(360).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
@@ -36,10 +37,11 @@ public final class Charts {
         c.getStyler().setYAxisMax(yMax);
         c.getStyler().setXAxisDecimalPattern("0.##");
         int k = 0;
+        int floors = 0;
         for (Series one : series) {
             XYSeries xy = c.addSeries(one.name(), one.x(), one.y());
-            if (one.name().equals("RANDOM")) {
-                xy.setLineColor(Color.GRAY);
+            if (one.name().startsWith("RANDOM")) {
+                xy.setLineColor(floors++ == 0 ? Color.GRAY : Color.BLACK);
                 xy.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
                 xy.setMarker(SeriesMarkers.NONE);
             } else {

@@ -39,7 +39,7 @@ public final class SaliencyReport {
                 return m;
             }
         }
-        return methods.stream().filter(m -> !m.equals("RANDOM")).findFirst().orElse(methods.get(0));
+        return methods.stream().filter(m -> !m.startsWith("RANDOM")).findFirst().orElse(methods.get(0));
     }
 
     /** The page. */

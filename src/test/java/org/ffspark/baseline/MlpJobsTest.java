@@ -78,10 +78,11 @@ class MlpJobsTest {
         String ffModel = TestData.writeSmallModel(tmp.resolve("ff"), "784,32,32", 1, 1000);
         String ffSal = tmp.resolve("saliency-ff").toString();
         SaliencyJob.run(spark, Storage.local(), new SaliencyJob.Options(ffModel, data.toString(), Split.TEST, ffSal,
-                List.of(SaliencyMethod.FF_OCCLUSION), org.ffspark.saliency.SaliencyTarget.PREDICTED, 42, 50, false));
+                List.of(SaliencyMethod.FF_OCCLUSION, SaliencyMethod.RANDOM), org.ffspark.saliency.SaliencyTarget.PREDICTED, 42, 50, false));
         List<org.ffspark.report.MethodSummary> both = ReportJob.run(spark, Storage.local(), sal + "," + ffSal, data.toString(), Split.TEST,
                 tmp.resolve("report-both").toString(), false);
-        assertEquals(List.of("FF_OCCLUSION", "MLP_GRADIENT", "MLP_GRADIENT_X_INPUT", "MLP_INTEGRATED_GRADIENTS", "RANDOM"),
+        // Each model's random floor stays its own (scored by its own model).
+        assertEquals(List.of("FF_OCCLUSION", "MLP_GRADIENT", "MLP_GRADIENT_X_INPUT", "MLP_INTEGRATED_GRADIENTS", "RANDOM_FF", "RANDOM_MLP"),
                 both.stream().map(org.ffspark.report.MethodSummary::method).toList());
         String html = Files.readString(tmp.resolve("report-both/report.html"));
         assertTrue(html.contains("Side by side: FF_OCCLUSION (FF) and MLP_INTEGRATED_GRADIENTS (MLP baseline)"));
