@@ -109,13 +109,18 @@ public final class SaliencyReport {
             h.row(null, cells.toArray());
         }
         h.raw("</table>");
-        h.el("h3", "Mean curves").img("deletion-curves.png", curves("Deletion, baseline 0", table, MethodSummary::deletionCurve), "deletion curves")
-                .img("insertion-curves.png", curves("Insertion, baseline 0", table, MethodSummary::insertionCurve), "insertion curves");
+        h.el("h3", "Mean curves").raw("<table class=\"grid\"><tr><td>")
+                .img("deletion-curves.png", curves("Deletion, baseline 0", table, MethodSummary::deletionCurve), "deletion curves")
+                .raw("</td><td>")
+                .img("insertion-curves.png", curves("Insertion, baseline 0", table, MethodSummary::insertionCurve), "insertion curves")
+                .raw("</td></tr>");
         if (road) {
-            h.raw("<br>").img("road-deletion-curves.png", curves("Deletion, ROAD imputation", table, MethodSummary::roadDeletionCurve),
-                    "ROAD deletion curves").img("road-insertion-curves.png",
-                    curves("Insertion, ROAD imputation", table, MethodSummary::roadInsertionCurve), "ROAD insertion curves");
+            h.raw("<tr><td>").img("road-deletion-curves.png", curves("Deletion, ROAD imputation", table, MethodSummary::roadDeletionCurve),
+                    "ROAD deletion curves").raw("</td><td>").img("road-insertion-curves.png",
+                    curves("Insertion, ROAD imputation", table, MethodSummary::roadInsertionCurve), "ROAD insertion curves")
+                    .raw("</td></tr>");
         }
+        h.raw("</table>");
     }
 
     private static byte[] curves(String title, List<MethodSummary> table, java.util.function.Function<MethodSummary, float[]> curve) {
