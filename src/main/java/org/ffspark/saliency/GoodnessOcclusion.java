@@ -47,12 +47,7 @@ public final class GoodnessOcclusion {
         int n = layout.out(0);
         float[] p = model.params();
         int w0 = layout.weightOffset(0);
-        forward.imageProjection(image, off, proj);
-        forward.labelRow(c, labelRow);
-        double ss = forward.labelSumSquares();
-        for (int i = 10; i < PIXELS; i++) {
-            ss += image[off + i] * image[off + i];
-        }
+        double ss = begin(image, off, c);
         for (float[] m : perLayer) {
             java.util.Arrays.fill(m, 0f);
         }
@@ -108,12 +103,7 @@ public final class GoodnessOcclusion {
         int n = layout.out(0);
         float[] p = model.params();
         int w0 = layout.weightOffset(0);
-        forward.imageProjection(image, off, proj);
-        forward.labelRow(c, labelRow);
-        double ss = forward.labelSumSquares();
-        for (int i = 10; i < PIXELS; i++) {
-            ss += image[off + i] * image[off + i];
-        }
+        double ss = begin(image, off, c);
         int patches = starts.length * starts.length;
         double[] drop = new double[patches];
         boolean[] computed = new boolean[patches];
@@ -203,6 +193,17 @@ public final class GoodnessOcclusion {
             starts.add(28 - k);
         }
         return starts.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Sets the image's first-layer projection and the label's row for label c; returns {@code ‖x ⊕ c‖²}. */
+    private double begin(float[] image, int off, int c) {
+        forward.imageProjection(image, off, proj);
+        forward.labelRow(c, labelRow);
+        double ss = forward.labelSumSquares();
+        for (int i = 10; i < PIXELS; i++) {
+            ss += image[off + i] * image[off + i];
+        }
+        return ss;
     }
 
     /**
