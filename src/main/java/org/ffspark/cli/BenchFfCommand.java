@@ -135,7 +135,7 @@ final class BenchFfCommand implements Callable<Integer> {
                     epochTimes, medianEpoch, epochGflops, epochGflops == null ? null : epochGflops / peak, accuracy));
         }
         BenchRecords.write(out, new BenchRecords.Ff(BuildInfo.gitCommit(), BuildInfo.openblasCoretype(), BlasKernels.current().build(),
-                cores, threads, peak, results));
+                BlasKernels.current().cpu(), cores, threads, peak, results));
         System.out.println("bench-ff: results written to " + out);
         return Main.OK;
     }

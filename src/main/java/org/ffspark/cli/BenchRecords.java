@@ -18,7 +18,7 @@ final class BenchRecords {
     private BenchRecords() {}
 
     /** {@code bench-ff}: the engine's step speed per network, and optionally whole epochs and test accuracy. */
-    record Ff(String gitCommit, String openblasCoretype, String blasBuild, int cores, int threads, double peakGflops,
+    record Ff(String gitCommit, String openblasCoretype, String blasBuild, String cpu, int cores, int threads, double peakGflops,
               List<FfResult> results) {}
 
     /** One network of {@code bench-ff}; the epoch fields only with {@code --epochs N > 0}. */

@@ -13,20 +13,14 @@ public final class Augment {
      * the others are scaled by {@code 1 / (1 - p)}.
      */
     public static void dropout(float[] v, int length, float p, Rng rng) {
-        final float keep = 1f / (1f - p);
-        for (int i = 0; i < length; i++) {
-            v[i] = rng.nextFloat() < p ? 0f : v[i] * keep;
-        }
+        rng.dropout(v, 0, length, p, 1f / (1f - p));
     }
 
     /** Inverted dropout of the image pixels (the label pixels 0-9 are left alone: the engine writes the label there). */
     public static void dropoutPixels(float[] images, int count, float p, Rng rng) {
         final float keep = 1f / (1f - p);
         for (int i = 0; i < count; i++) {
-            int o = i * LabeledImages.PIXELS;
-            for (int j = 10; j < LabeledImages.PIXELS; j++) {
-                images[o + j] = rng.nextFloat() < p ? 0f : images[o + j] * keep;
-            }
+            rng.dropout(images, i * LabeledImages.PIXELS + 10, LabeledImages.PIXELS - 10, p, keep);
         }
     }
 

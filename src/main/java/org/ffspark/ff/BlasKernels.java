@@ -17,11 +17,13 @@ public final class BlasKernels {
      * @param build  OpenBLAS's configuration string (version, DYNAMIC_ARCH, the kernels, thread limit)
      * @param core   the kernel family in use, e.g. "Cooperlake", "SkylakeX", "Haswell"
      * @param source why: "chosen by OpenBLAS for this CPU" or the environment override that forced it
+     * @param cpu    the processor, e.g. "AMD EPYC (family 25, model 17; AVX-512)": one kernel family runs at very
+     *               different speeds on different processors (AVX-512 at full width or split in two 256-bit halves)
      */
-    public record Kernels(String build, String core, String source) {
+    public record Kernels(String build, String core, String source, String cpu) {
         /** One line for logs. */
         public String describe() {
-            return "BLAS " + build + "; kernels " + core + " (" + source + ")";
+            return "BLAS " + build + "; kernels " + core + " (" + source + "); CPU " + cpu;
         }
     }
 
@@ -58,16 +60,53 @@ public final class BlasKernels {
         }
         String path = libraryPath();
         if (path == null) {
-            return new Kernels("OpenBLAS (library not found among JavaCPP's loaded libraries)", "unknown", source);
+            return new Kernels("OpenBLAS (library not found among JavaCPP's loaded libraries)", "unknown", source, cpu());
         }
         try {
             com.sun.jna.NativeLibrary lib = com.sun.jna.NativeLibrary.getInstance(path);
             String config = lib.getFunction("openblas_get_config").invokeString(new Object[0], false);
             String core = lib.getFunction("openblas_get_corename").invokeString(new Object[0], false);
-            return new Kernels(config.trim(), core.trim(), source);
+            return new Kernels(config.trim(), core.trim(), source, cpu());
         } catch (UnsatisfiedLinkError | RuntimeException e) {
-            return new Kernels("OpenBLAS at " + path + " (not queryable: " + e.getMessage() + ")", "unknown", source);
+            return new Kernels("OpenBLAS at " + path + " (not queryable: " + e.getMessage() + ")", "unknown", source, cpu());
         }
+    }
+
+    /**
+     * The processor from {@code /proc/cpuinfo}'s first entry: model name, family and model numbers, and whether it has
+     * AVX-512; the JVM's {@code os.arch} where there is no such file.
+     */
+    static String cpu() {
+        try {
+            java.nio.file.Path info = java.nio.file.Path.of("/proc/cpuinfo");
+            if (java.nio.file.Files.exists(info)) {
+                return describeCpu(java.nio.file.Files.readAllLines(info));
+            }
+        } catch (java.io.IOException e) {
+            // fall through to the JVM's view
+        }
+        return System.getProperty("os.arch");
+    }
+
+    /** {@link #cpu()} from the lines of a {@code /proc/cpuinfo}. */
+    static String describeCpu(java.util.List<String> lines) {
+        Map<String, String> first = new java.util.HashMap<>();
+        for (String l : lines) {
+            if (l.isBlank() && !first.isEmpty()) {
+                break;
+            }
+            int c = l.indexOf(':');
+            if (c > 0) {
+                first.putIfAbsent(l.substring(0, c).trim(), l.substring(c + 1).trim());
+            }
+        }
+        String name = first.getOrDefault("model name", first.getOrDefault("CPU implementer", "unknown"));
+        StringBuilder b = new StringBuilder(name).append(" (");
+        if (first.containsKey("cpu family")) {
+            b.append("family ").append(first.get("cpu family")).append(", model ").append(first.get("model")).append("; ");
+        }
+        String flags = " " + first.getOrDefault("flags", "") + " ";
+        return b.append(flags.contains(" avx512f ") ? "AVX-512" : flags.contains(" avx2 ") ? "AVX2" : "no AVX2").append(')').toString();
     }
 
     /** Whether {@code /proc/cpuinfo} lists AVX-512 Foundation (false where there is no such file). */

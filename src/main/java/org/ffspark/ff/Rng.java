@@ -27,8 +27,29 @@ public final class Rng {
     }
 
     public long nextLong() {
-        state += 0x9E3779B97F4A7C15L;
+        state += GAMMA;
         return scramble(state);
+    }
+
+    /** SplitMix64's increment: draw i after a state s is {@code scramble(s + (i + 1) · GAMMA)}. */
+    private static final long GAMMA = 0x9E3779B97F4A7C15L;
+
+    /**
+     * Bulk inverted dropout with exactly the draws of {@code n} calls of {@link #nextFloat} (so the same bits as the
+     * loop {@code v[i] = nextFloat() < p ? 0 : v[i] · keep}), at {@code v[off, off+n)}; advances the stream by
+     * {@code n}. Each draw is computed from its index rather than from the previous state, which lets the CPU
+     * overlap them, and the comparison is made on the 24 drawn bits (exact: they are the float's mantissa).
+     */
+    void dropout(float[] v, int off, int n, float p, float keep) {
+        // nextFloat() < p  <=>  k · 2^-24 < p  <=>  k < ceil(p · 2^24), k the 24 drawn bits (p · 2^24 is exact).
+        final long threshold = (long) Math.ceil((double) p * 0x1.0p24);
+        final long s = state;
+        for (int i = 0; i < n; i++) {
+            long k = scramble(s + (i + 1) * GAMMA) >>> 40;
+            float x = v[off + i];
+            v[off + i] = k < threshold ? 0f : x * keep;
+        }
+        state = s + n * GAMMA;
     }
 
     /** Uniform in [0, bound), unbiased. */

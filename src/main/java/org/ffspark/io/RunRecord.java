@@ -28,9 +28,9 @@ public record RunRecord(String format, int formatVersion, String runId, String c
      * The driver's BLAS build and kernel family (executors log their own once per JVM): results are bit-identical
      * only within one kernel family.
      */
-    public record Blas(String build, String kernels, String source) {
+    public record Blas(String build, String kernels, String source, String cpu) {
         static Blas of(org.ffspark.ff.BlasKernels.Kernels k) {
-            return new Blas(k.build(), k.core(), k.source());
+            return new Blas(k.build(), k.core(), k.source(), k.cpu());
         }
     }
 

@@ -89,6 +89,28 @@ class AugmentAndNegativesTest {
         assertTrue(distinct >= 9, "still a distribution over the wrong labels, not an argmax: " + distinct);
     }
 
+    /** The bulk dropout draws exactly what a loop of nextFloat() draws, and leaves the stream where that loop would. */
+    @Test
+    void bulkDropoutMatchesTheOneDrawAtATimeLoopBitForBit() {
+        for (float p : new float[] {0.1f, 0.5f, 0.25f, 1f / 3, 1e-7f, 0.999f}) {
+            float[] a = new float[3001];
+            Rng fill = new Rng(7);
+            for (int i = 0; i < a.length; i++) {
+                a[i] = fill.nextFloat() + 0.5f;
+            }
+            float[] b = a.clone();
+            float keep = 1f / (1f - p);
+            Rng loop = new Rng(Rng.mix(42, 4));
+            for (int i = 5; i < a.length; i++) {
+                a[i] = loop.nextFloat() < p ? 0f : a[i] * keep;
+            }
+            Rng bulk = new Rng(Rng.mix(42, 4));
+            bulk.dropout(b, 5, b.length - 5, p, keep);
+            assertArrayEquals(a, b, "p = " + p);
+            assertEquals(loop.nextLong(), bulk.nextLong(), "stream position after p = " + p);
+        }
+    }
+
     @Test
     void dropoutZeroesAboutPAndScalesTheRest() {
         float[] v = new float[100_000];

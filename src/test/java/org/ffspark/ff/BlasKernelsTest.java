@@ -31,6 +31,17 @@ class BlasKernelsTest {
     }
 
     @Test
+    void theCpuIsDescribedFromTheFirstProcessorEntry() {
+        List<String> zen4 = List.of("processor\t: 0", "vendor_id\t: AuthenticAMD", "cpu family\t: 25", "model\t\t: 17",
+                "model name\t: AMD EPYC", "flags\t\t: fpu avx2 fma avx512f avx512bw", "", "processor\t: 1", "cpu family\t: 99",
+                "model name\t: other");
+        assertEquals("AMD EPYC (family 25, model 17; AVX-512)", BlasKernels.describeCpu(zen4));
+        assertEquals("Some CPU (family 6, model 63; AVX2)", BlasKernels.describeCpu(List.of("cpu family : 6", "model : 63",
+                "model name : Some CPU", "flags : sse avx2")));
+        assertTrue(BlasKernels.current().describe().endsWith("; CPU " + BlasKernels.cpu()), BlasKernels.current().describe());
+    }
+
+    @Test
     void everyKernelFamilyTheCpuSupportsPassesTheCheckInItsOwnJvm() throws Exception {
         List<String> families = new ArrayList<>();
         families.add(null); // OpenBLAS's own choice
