@@ -56,7 +56,7 @@ public final class BlasKernels {
         String source = override == null || override.isEmpty() ? "chosen by OpenBLAS for this CPU"
                 : CORETYPE_VARIABLE + "=" + override + " set in the environment";
         if (override != null && !override.isEmpty() && cpuHasAvx512() && !override.matches("(?i)skylakex|cooperlake|sapphirerapids")) {
-            source += "; kept, though this CPU has AVX-512: unset it for OpenBLAS's own, faster choice";
+            source += "; kept, though this CPU has AVX-512: unset it to let OpenBLAS pick its AVX-512 kernels";
         }
         String path = libraryPath();
         if (path == null) {

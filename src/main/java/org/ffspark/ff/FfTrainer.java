@@ -38,7 +38,9 @@ import org.ffspark.config.TrainConfig;
  * <p>Peer normalisation ({@code train.peer-norm} λ) adds {@code λ/(1−m)·Σ_j (r_j − r̄)²} to each trained layer's
  * loss, {@code r} the running mean of each unit's activity on positive rows (kept after the optimizer's moments);
  * its gradient needs the whole batch's mean, so the two chunks then meet once per layer. The softmax readout
- * ({@code ff.readout}) trains in {@link #readoutStep}, on its own pass of the batch with the neutral label.
+ * ({@code ff.readout}) trains in {@link #readoutStep}, on its own pass of the batch with the neutral label; a step
+ * right after it on the same image rows takes that pass's first-layer product {@code x · W0} instead of computing it
+ * again (the same GEMM on the same operands, so the same bits; the readout's update leaves W0 alone).
  *
  * <p>All buffers are allocated once for {@code maxBatch}. Not thread safe: one caller at a time.
  */
@@ -80,6 +82,12 @@ public final class FfTrainer implements AutoCloseable {
     private final NeutralForward[] neutral;
     private final NativeFloats[] readoutGradN;
     private final float[] readoutLogits;
+    /**
+     * The images array and count of the last readout pass, while its first-layer products {@code x · W0} still hold
+     * for the next {@link #step} on the same batch (the readout's update leaves W0 alone); null once used or stale.
+     */
+    private float[] neutralImages;
+    private int neutralCount;
     /** Momentum of peer normalisation's running means (Hinton's Matlab, loeweX). */
     public static final float PEER_MOMENTUM = 0.9f;
 
@@ -209,6 +217,8 @@ public final class FfTrainer implements AutoCloseable {
             };
         }
         parallel(parts[0], parts[1]);
+        neutralImages = images;
+        neutralCount = count;
         int from = layout.readoutStart();
         int weightsEnd = layout.readoutBiasOffset();
         int len = weightsEnd - from;
@@ -244,6 +254,7 @@ public final class FfTrainer implements AutoCloseable {
 
     /** Call after the model's parameter buffer was replaced from outside (e.g. averaged parameters). */
     public void parametersChanged() {
+        neutralImages = null;
         weights.syncAll();
     }
 
@@ -271,8 +282,11 @@ public final class FfTrainer implements AutoCloseable {
         int half = (count + 1) / 2;
         Chunk a = chunks[0];
         Chunk b = chunks[1];
-        a.begin(images, 0, half, count, pos, neg, firstLayer, lastLayer);
-        b.begin(images, half, count - half, count, pos, neg, firstLayer, lastLayer);
+        // After a readout pass on this very batch, its chunks (split the same way) already hold x · W0.
+        boolean reuse = neutralImages == images && neutralCount == count;
+        neutralImages = null;
+        a.begin(images, 0, half, count, pos, neg, firstLayer, lastLayer, reuse ? neutral[0] : null);
+        b.begin(images, half, count - half, count, pos, neg, firstLayer, lastLayer, reuse ? neutral[1] : null);
         if (peer == 0f) {
             parallel(a::runAll, b::runAll);
         } else {
@@ -465,6 +479,8 @@ public final class FfTrainer implements AutoCloseable {
         final float[][] colSum;
         // The batch of the current step (set by begin).
         private float[] images;
+        /** The readout pass of the same batch over this chunk's rows, whose x · W0 this chunk may reuse; or null. */
+        private NeutralForward readoutPass;
         private int first;
         private int b;
         private int batch;
@@ -507,7 +523,9 @@ public final class FfTrainer implements AutoCloseable {
          * rows of {@link #inputs} and {@link #deltas} (at row {@code first}, or {@code 2·first} for two-row-per-example
          * layers) and this chunk's bias and label-row gradients, normalised by the whole batch size {@code batch}.
          */
-        void begin(float[] images, int first, int b, int batch, int[] pos, int[] neg, int firstLayer, int lastLayer) {
+        void begin(float[] images, int first, int b, int batch, int[] pos, int[] neg, int firstLayer, int lastLayer,
+                   NeutralForward readoutPass) {
+            this.readoutPass = readoutPass;
             this.images = images;
             this.first = first;
             this.b = b;
@@ -558,9 +576,15 @@ public final class FfTrainer implements AutoCloseable {
                     rowLabels[r] = pos[first + r];
                     rowLabels[b + r] = neg[first + r];
                 }
-                Gemm.sgemm(false, false, b, n, D, inputs[0], (long) first * D, D, weights.buffer(), layout.weightOffset(0), n, 0f, zN, 0, n);
-                zN.get(0, zImg, 0, b * n);
-                LayerMath.firstLayer(zImg, b, rowLabels, rows, inv0, p, layout.weightOffset(0), layout.biasOffset(0), n, h, sumSq);
+                // Reused only for the very same image rows (the label pixels are zero in both; W0 has not changed).
+                float[] z = readoutPass != null && readoutPass.rows() == b
+                        && java.util.Arrays.equals(x, 0, b * D, readoutPass.imageRows(), 0, b * D) ? readoutPass.imageProduct() : null;
+                if (z == null) {
+                    Gemm.sgemm(false, false, b, n, D, inputs[0], (long) first * D, D, weights.buffer(), layout.weightOffset(0), n, 0f, zN, 0, n);
+                    zN.get(0, zImg, 0, b * n);
+                    z = zImg;
+                }
+                LayerMath.firstLayer(z, b, rowLabels, rows, inv0, p, layout.weightOffset(0), layout.biasOffset(0), n, h, sumSq);
             } else {
                 Gemm.sgemm(false, false, rows, n, in, inputs[l], 2L * first * in, in, weights.buffer(), layout.weightOffset(l), n, 0f, zN, 0, n);
                 zN.get(0, h, 0, rows * n);

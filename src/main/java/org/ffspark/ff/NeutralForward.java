@@ -174,6 +174,19 @@ final class NeutralForward implements AutoCloseable {
         return loss;
     }
 
+    /**
+     * The first layer's image product {@code x · W0} of the last {@link #run}'s rows ({@code [rows, n0]}, label pixels
+     * zero, before normalisation): the same GEMM on the same operands as the labelled rows' first layer.
+     */
+    float[] imageProduct() {
+        return zImg;
+    }
+
+    /** The image rows {@code x} ({@code [rows, 784]}, label pixels zero) the last {@link #run} multiplied. */
+    float[] imageRows() {
+        return x;
+    }
+
     /** The readout bias's gradient from the last {@link #gradient} call. */
     float[] biasGradient() {
         return biasGrad;

@@ -137,6 +137,47 @@ class ReadoutAndPeerNormTest {
         }
     }
 
+    /**
+     * A step right after the readout pass of the same batch reuses that pass's first-layer image product: one GEMM
+     * of the images fewer, and the same parameters to the bit as a step that computes it again; a changed batch or
+     * changed parameters in between make the step compute it.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2})
+    void aStepAfterTheReadoutPassReusesItsImageProductWithTheSameBits(int threads) {
+        FfConfig cfg = new FfConfig(List.of(784, 30, 20), GoodnessKind.SUM_SQUARES, NormKind.RMS, 30f, ScoreLayers.ALL, ReadoutKind.SOFTMAX);
+        FfLayout layout = new FfLayout(cfg);
+        float[] p = params(layout, new Rng(4), 0.1);
+        float[] images = images(new Rng(6));
+        TrainConfig tc = train("train.optimizer=SGD", "train.learning-rate=0.01", "train.dropout=0.1");
+        long imageGemm = 2L * B * 784 * 30;
+        FfModel reused = new FfModel(cfg, p.clone());
+        FfModel computed = new FfModel(cfg, p.clone());
+        FfModel changed = new FfModel(cfg, p.clone());
+        try (FfTrainer a = new FfTrainer(reused, tc, B, threads); FfTrainer b = new FfTrainer(computed, tc, B, threads);
+             FfTrainer c = new FfTrainer(changed, tc, B, threads)) {
+            float[] mutated = images.clone();
+            for (FfTrainer t : List.of(a, b, c)) {
+                t.dropoutSeed(11);
+                t.readoutStep(t == c ? mutated : images, B, POS, 0.01f, null);
+            }
+            long before = Gemm.flopsIssued();
+            a.step(images, B, POS, NEG, 0, 1, 0.01f, new LayerStats(2));
+            long reusedFlops = Gemm.flopsIssued() - before;
+            b.parametersChanged(); // parameters replaced from outside: the product must be computed again
+            before = Gemm.flopsIssued();
+            b.step(images, B, POS, NEG, 0, 1, 0.01f, new LayerStats(2));
+            long computedFlops = Gemm.flopsIssued() - before;
+            assertEquals(imageGemm, computedFlops - reusedFlops, "one image GEMM fewer");
+            assertArrayEquals(computed.params(), reused.params());
+            mutated[784 + 500] += 0.25f; // the caller changed the batch in place after the readout pass
+            before = Gemm.flopsIssued();
+            c.step(mutated, B, POS, NEG, 0, 1, 0.01f, new LayerStats(2));
+            assertEquals(computedFlops - imageGemm / B, Gemm.flopsIssued() - before,
+                    "the changed image's chunk computes its product again, the other chunk reuses its own");
+        }
+    }
+
     @Test
     void readoutAndPeerNormalisationGiveTheSameBitsOnOneOrTwoThreadsAndLearn() {
         TrainFfConfig c = TrainFfConfig.load(null, List.of("ff.layers=784,100,100", "ff.norm=RMS", "ff.goodness=SUM_SQUARES",
