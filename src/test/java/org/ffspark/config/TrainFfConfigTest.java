@@ -151,4 +151,26 @@ class TrainFfConfigTest {
         ConfigException zero = assertThrows(ConfigException.class, () -> TrainFfConfig.load(null, List.of("dist.averaging-period=0 epochs")));
         assertTrue(zero.getMessage().contains("dist.averaging-period = 0 epochs: must be a positive amount"), zero.getMessage());
     }
+
+    /**
+     * Every recipe in conf/recipes loads and passes validation; the readout recipes keep the distributed settings their
+     * 4-partition run was measured with, whatever the defaults are.
+     */
+    @Test
+    void everyRecipeLoadsAndTheReadoutRecipesPinTheirDistributedSettings() throws IOException {
+        List<Path> recipes;
+        try (var files = Files.list(Path.of("conf/recipes"))) {
+            recipes = files.filter(f -> f.toString().endsWith(".properties")).sorted().toList();
+        }
+        assertTrue(recipes.size() >= 4, recipes.toString());
+        for (Path r : recipes) {
+            java.util.Map<String, String> m = TrainFfConfig.load(r, List.of()).toMap();
+            if (r.getFileName().toString().contains("readout")) {
+                assertEquals("SOFTMAX", m.get("ff.readout"), r.toString());
+                assertEquals("AVERAGED", m.get("dist.optimizer-state"), r.toString());
+                assertEquals(0f, Float.parseFloat(m.get("dist.block-momentum")), r.toString());
+                assertEquals(1f, Float.parseFloat(m.get("dist.block-lr")), r.toString());
+            }
+        }
+    }
 }
