@@ -7,7 +7,8 @@ import org.bytedeco.javacpp.Loader;
 /**
  * Which OpenBLAS build and kernel family this JVM's GEMMs run on: OpenBLAS's own answer ({@code openblas_get_config},
  * {@code openblas_get_corename}), asked through JNA since the JavaCPP presets do not map those two functions. Bit
- * identical results are only promised within one kernel family, so every run and speed record carries it.
+ * identical results are only promised within one kernel family on one CPU model, so every run and speed record
+ * carries both.
  */
 public final class BlasKernels {
     /** The environment variable that overrides OpenBLAS's own choice of kernels when set before it loads. */

@@ -26,7 +26,7 @@ public record RunRecord(String format, int formatVersion, String runId, String c
 
     /**
      * The driver's BLAS build and kernel family (executors log their own once per JVM): results are bit-identical
-     * only within one kernel family.
+     * only within one kernel family on one CPU model.
      */
     public record Blas(String build, String kernels, String source, String cpu) {
         static Blas of(org.ffspark.ff.BlasKernels.Kernels k) {
