@@ -42,8 +42,11 @@ final class BenchAccuracyCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "data", description = "Data directory (default ${DEFAULT-VALUE}).")
     String dataDir;
 
-    @Option(names = "--seeds", paramLabel = "N", defaultValue = "3", description = "Seeds train.seed, +1, ... (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seeds", paramLabel = "N", defaultValue = "3", description = "Seeds S, S+1, ... (default ${DEFAULT-VALUE}).")
     int seeds;
+
+    @Option(names = "--first-seed", paramLabel = "S", description = "The first seed S (default: the recipe's train.seed).")
+    Long firstSeed;
 
     @Option(names = "--partitions", paramLabel = "P", defaultValue = "1",
             description = {"Spark partitions on local[P] (default ${DEFAULT-VALUE}: one partition on local[2] with spark.task.cpus=2, its engine on two threads, bit-identical to the single JVM).",
@@ -75,6 +78,7 @@ final class BenchAccuracyCommand implements Callable<Integer> {
         ConfigException.require(parallel >= 1 && (parallel == 1 || partitions == 1), "--parallel", parallel,
                 "must be >= 1, and 1 with --partitions > 1");
         int atOnce = Math.min(parallel, seeds);
+        long first = firstSeed != null ? firstSeed : base.train().seed();
         BenchRecords.AccuracySeed[] done = new BenchRecords.AccuracySeed[seeds];
         // One partition: one task holding both cores, so its engine runs two threads (the same bits as one); seeds
         // at once: one core per task.
@@ -88,7 +92,7 @@ final class BenchAccuracyCommand implements Callable<Integer> {
                 for (int i = 0; i < seeds; i++) {
                     int index = i;
                     futures.add(pool.submit(() -> {
-                        done[index] = seed(spark, storage, base, name, data, base.train().seed() + index, atOnce > 1);
+                        done[index] = seed(spark, storage, base, name, data, first + index, atOnce > 1);
                     }));
                 }
                 for (java.util.concurrent.Future<?> f : futures) {

@@ -51,6 +51,17 @@ class BenchAccuracyCommandTest {
             assertEquals(seeds.get(i).get("curve"), docParallel.get("seeds").get(i).get("curve"));
         }
         assertTrue(par.out().contains("seed 5: round 1/2") && par.out().contains("seed 6: round 1/2"), par.out());
+        // --first-seed picks the seeds: the finished seed 6 alone, reused.
+        Path outSix = tmp.resolve("acc-six.json");
+        MainTest.Run six = MainTest.run("bench-accuracy", "--recipe", recipe.toString(), "--dataset", "mnist", "--data-dir",
+                TestData.dataDir().toString(), "--seeds", "1", "--first-seed", "6", "--runs", tmp.resolve("runs").toString(),
+                "--out", outSix.toString());
+        assertEquals(0, six.code(), six.err());
+        JsonNode docSix = SchemaCheck.json(outSix);
+        assertEquals(1, docSix.get("seeds").size());
+        assertEquals(6, docSix.get("seeds").get(0).get("seed").asLong());
+        assertEquals(seeds.get(1).get("curve"), docSix.get("seeds").get(0).get("curve"));
+        assertTrue(!six.out().contains(": training"), six.out());
         // A second invocation reuses both finished seeds: same accuracies, no new training, no wall time.
         MainTest.Run again = MainTest.run(args);
         assertEquals(0, again.code(), again.err());
