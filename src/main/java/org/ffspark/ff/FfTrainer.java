@@ -27,8 +27,9 @@ import org.ffspark.config.TrainConfig;
  * <p>A step has two phases with fixed work splits, each run by two threads or, with {@code threads = 1}, one
  * after the other; every result is computed the same way either way, so the parameters come out bit-identical.
  * <ol>
- *   <li>Forward ({@value #CHUNKS} row chunks of the batch): each chunk runs its examples through all layers
- *       and writes every trained layer's input rows and {@code ∂loss/∂z} rows into shared per-layer buffers.</li>
+ *   <li>Forward ({@value #CHUNKS} row chunks of the batch, or one up to {@link #ONE_CHUNK_MAX} examples): each chunk
+ *       runs its examples through all layers and writes every trained layer's input rows and {@code ∂loss/∂z} rows into
+ *       shared per-layer buffers.</li>
  *   <li>Gradient and update (two halves of each weight matrix's rows): one GEMM per half over all rows of the
  *       batch writes {@code ∂W} straight into a native gradient buffer in parameter layout; the optimizer then
  *       streams it through a small heap block and writes the updated weights to the GEMMs' native mirror in the
@@ -47,6 +48,13 @@ import org.ffspark.config.TrainConfig;
 public final class FfTrainer implements AutoCloseable {
     /** Fixed number of forward row chunks per batch and of row halves per weight gradient. */
     public static final int CHUNKS = 2;
+    /**
+     * Batches of at most this many examples run their forward pass (and the readout's) as one chunk. Each forward GEMM
+     * packs the whole weight matrix whatever its row count, so at a few rows per chunk packing costs as much as the
+     * arithmetic: one chunk does that once (1.23x the examples/s on one thread for batch 25, 0.85x on two threads,
+     * docs/performance.md). A function of the batch size only, so one and two threads still compute the same bits.
+     */
+    static final int ONE_CHUNK_MAX = 32;
     /** Floats moved from the native gradient to the heap per optimizer block (stays in cache for the update). */
     private static final int BLOCK = 2048;
     private static final int D = FfConfig.INPUT_SIZE;
@@ -71,6 +79,7 @@ public final class FfTrainer implements AutoCloseable {
      */
     private final float[] grad;
     private final ExecutorService pool;
+    private final int oneChunkMax;
     /** Dropout probability of the deeper layers' inputs (the image's is applied by the caller), and its masks' seed. */
     private final float dropout;
     private long dropoutSeed;
@@ -95,6 +104,12 @@ public final class FfTrainer implements AutoCloseable {
      * @param threads 1 or 2 threads of execution (the result does not depend on it)
      */
     public FfTrainer(FfModel model, TrainConfig train, int maxBatch, int threads) {
+        this(model, train, maxBatch, threads, ONE_CHUNK_MAX);
+    }
+
+    /** As above, with batches of up to {@code oneChunkMax} examples in one chunk (tests check both ways of splitting). */
+    FfTrainer(FfModel model, TrainConfig train, int maxBatch, int threads, int oneChunkMax) {
+        this.oneChunkMax = oneChunkMax;
         this.model = model;
         this.layout = model.layout();
         this.maxBatch = maxBatch;
@@ -110,11 +125,10 @@ public final class FfTrainer implements AutoCloseable {
             }
         }
         if (layout.hasReadout()) {
-            int perChunkRows = (maxBatch + CHUNKS - 1) / CHUNKS;
             neutral = new NeutralForward[CHUNKS];
             readoutGradN = new NativeFloats[CHUNKS];
             for (int i = 0; i < CHUNKS; i++) {
-                neutral[i] = new NeutralForward(model, perChunkRows);
+                neutral[i] = new NeutralForward(model, chunkCapacity(maxBatch, i));
                 readoutGradN[i] = new NativeFloats((long) layout.readoutFeatures() * FfLayout.READOUT_CLASSES);
             }
             readoutLogits = new float[maxBatch * FfLayout.READOUT_CLASSES];
@@ -134,11 +148,10 @@ public final class FfTrainer implements AutoCloseable {
         }
         this.gradN = new NativeFloats(layout.size());
         this.grad = new float[layout.size()];
-        int perChunk = (maxBatch + CHUNKS - 1) / CHUNKS;
         this.chunks = new Chunk[CHUNKS];
         this.halves = new Half[CHUNKS];
         for (int i = 0; i < CHUNKS; i++) {
-            chunks[i] = new Chunk(perChunk);
+            chunks[i] = new Chunk(chunkCapacity(maxBatch, i));
             halves[i] = new Half(i);
         }
         this.pool = threads > 1 ? Executors.newSingleThreadExecutor(r -> {
@@ -203,7 +216,7 @@ public final class FfTrainer implements AutoCloseable {
         if (count < 1 || count > maxBatch) {
             throw new IllegalArgumentException("batch of " + count + " examples; this trainer holds 1.." + maxBatch);
         }
-        int half = (count + 1) / 2;
+        int half = firstChunkRows(count);
         double[] ce = new double[CHUNKS];
         int[] firsts = {0, half};
         int[] sizes = {half, count - half};
@@ -279,7 +292,7 @@ public final class FfTrainer implements AutoCloseable {
         if (firstLayer < 0 || lastLayer >= layout.layers() || firstLayer > lastLayer) {
             throw new IllegalArgumentException("layers " + firstLayer + ".." + lastLayer + " of " + layout.layers());
         }
-        int half = (count + 1) / 2;
+        int half = firstChunkRows(count);
         Chunk a = chunks[0];
         Chunk b = chunks[1];
         // After a readout pass on this very batch, its chunks (split the same way) already hold x · W0.
@@ -328,6 +341,17 @@ public final class FfTrainer implements AutoCloseable {
         for (int j = 0; j < n; j++) {
             g[j] = (float) (2.0 * peer * (r[j] - mean) / count);
         }
+    }
+
+    /** Examples in the first row chunk of a batch of {@code count}: all of them up to {@link #oneChunkMax}, else half. */
+    private int firstChunkRows(int count) {
+        return count <= oneChunkMax ? count : (count + 1) / 2;
+    }
+
+    /** Rows chunk {@code chunk} must hold for batches of up to {@code maxBatch} examples. */
+    private int chunkCapacity(int maxBatch, int chunk) {
+        int even = (maxBatch + CHUNKS - 1) / CHUNKS;
+        return chunk == 0 ? Math.max(even, Math.min(maxBatch, oneChunkMax)) : even;
     }
 
     private void parallel(Runnable first, Runnable second) {

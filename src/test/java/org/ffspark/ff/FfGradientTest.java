@@ -54,9 +54,12 @@ class FfGradientTest {
         int[] pos = {3, 0, 9};
         int[] neg = {7, 4, 2};
         FfModel model = new FfModel(cfg, p);
-        float[] analytic;
-        try (FfTrainer t = new FfTrainer(model, TrainFfConfig.load(null, List.of()).train(), B, 1)) {
-            analytic = t.computeGradients(images, B, pos, neg, 0, 1, new LayerStats(2)).clone();
+        // The batch split in two row chunks (as above FfTrainer.ONE_CHUNK_MAX examples) and as one chunk.
+        float[][] analytics = new float[2][];
+        for (int split = 0; split < 2; split++) {
+            try (FfTrainer t = new FfTrainer(model, TrainFfConfig.load(null, List.of()).train(), B, 1, split == 0 ? 0 : B)) {
+                analytics[split] = t.computeGradients(images, B, pos, neg, 0, 1, new LayerStats(2)).clone();
+            }
         }
         double[] w = new double[p.length];
         for (int i = 0; i < p.length; i++) {
@@ -75,8 +78,10 @@ class FfGradientTest {
                 w[i] = keep;
                 double numeric = (up - down) / (2 * eps);
                 double tol = 2e-3 * Math.abs(numeric) + 2e-5;
-                worst = Math.max(worst, Math.abs(analytic[i] - numeric) / (Math.abs(numeric) + 1e-5));
-                assertEquals(numeric, analytic[i], tol, "layer " + (l + 1) + " parameter " + i);
+                for (float[] analytic : analytics) {
+                    worst = Math.max(worst, Math.abs(analytic[i] - numeric) / (Math.abs(numeric) + 1e-5));
+                    assertEquals(numeric, analytic[i], tol, "layer " + (l + 1) + " parameter " + i);
+                }
                 checked++;
             }
         }

@@ -34,10 +34,13 @@ class FfTrainingTest {
         assertArrayEquals(train(cfg, data, 2).params(), train(cfg, data, 2).params());
     }
 
-    @Test
-    void threadCountDoesNotChangeTheResult() {
+    /** Batches above and at most {@link FfTrainer#ONE_CHUNK_MAX} examples (two row chunks, one), the readout recipe's techniques. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"train.batch-size=37", "train.batch-size=25",
+            "train.batch-size=25,ff.readout=SOFTMAX,train.peer-norm=0.03,train.dropout=0.1,train.negatives=HARD,train.shift-pixels=1"})
+    void threadCountDoesNotChangeTheResult(String settings) {
         LabeledImages data = TestData.mnistTrain().head(600);
-        TrainFfConfig cfg = small("train.batch-size=37");
+        TrainFfConfig cfg = small(settings.split(","));
         assertArrayEquals(train(cfg, data, 1).params(), train(cfg, data, 2).params());
     }
 

@@ -76,6 +76,12 @@ class ReadoutAndPeerNormTest {
             }
             analytic = t.computeGradients(images, B, POS, NEG, 0, 1, new LayerStats(2)).clone();
             withoutPeer = plain.computeGradients(images, B, POS, NEG, 0, 1, new LayerStats(2)).clone();
+            float[] oneChunk;  // the batch as one row chunk (t splits it in two)
+            try (FfTrainer one = new FfTrainer(new FfModel(cfg, p.clone()), train("train.peer-norm=" + LAMBDA), B, 2, B)) {
+                float[] s1 = one.optimizer().firstMoment();
+                System.arraycopy(state, 0, s1, 0, state.length);
+                oneChunk = one.computeGradients(images, B, POS, NEG, 0, 1, new LayerStats(2)).clone();
+            }
             assertEquals(0.2f, state[t.optimizer().runningMeanOffset(layout, 1)], "computing gradients changes no state");
 
             double[] w = toDouble(p);
@@ -86,6 +92,7 @@ class ReadoutAndPeerNormTest {
                     double numeric = centralDifference(w, i, ww -> FfGradientTest.loss(layer, ww, layout, cfg, images, POS, NEG)
                             + peerLoss(layer, ww, layout, cfg, images, old[layer]));
                     assertEquals(numeric, analytic[i], 2e-3 * Math.abs(numeric) + 2e-5, "parameter " + i);
+                    assertEquals(numeric, oneChunk[i], 2e-3 * Math.abs(numeric) + 2e-5, "one chunk: parameter " + i);
                     worstPeerShare = Math.max(worstPeerShare, Math.abs(analytic[i] - withoutPeer[i]));
                 }
             }
@@ -116,14 +123,19 @@ class ReadoutAndPeerNormTest {
         double[] w = toDouble(p);
         double[] loss = {0};
         float[] analytic;
-        try (FfTrainer t = new FfTrainer(model, train(), B, 2)) {
+        float[] oneChunk;  // the batch as one row chunk (t splits it in two)
+        double[] oneLoss = {0};
+        try (FfTrainer t = new FfTrainer(model, train(), B, 2); FfTrainer one = new FfTrainer(model, train(), B, 2, B)) {
             analytic = t.readoutGradient(images, B, POS, loss).clone();
+            oneChunk = one.readoutGradient(images, B, POS, oneLoss).clone();
         }
         assertEquals(readoutLoss(w, layout, cfg, images), loss[0] / B, 1e-5);
+        assertEquals(loss[0], oneLoss[0], 1e-6);
         for (int i = layout.readoutStart(); i < layout.size(); i++) {
             final int k = i;
             double numeric = centralDifference(w, k, ww -> readoutLoss(ww, layout, cfg, images));
             assertEquals(numeric, analytic[k], 2e-3 * Math.abs(numeric) + 2e-5, "readout parameter " + k);
+            assertEquals(numeric, oneChunk[k], 2e-3 * Math.abs(numeric) + 2e-5, "one chunk: readout parameter " + k);
         }
         float[] scores = new float[B * 10];
         try (FfScorer s = new FfScorer(model, 2)) {
@@ -142,9 +154,9 @@ class ReadoutAndPeerNormTest {
      * of the images fewer, and the same parameters to the bit as a step that computes it again; a changed batch or
      * changed parameters in between make the step compute it.
      */
-    @ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2})
-    void aStepAfterTheReadoutPassReusesItsImageProductWithTheSameBits(int threads) {
+    @ParameterizedTest(name = "threads {0}, batches up to {1} in one chunk")
+    @org.junit.jupiter.params.provider.CsvSource({"1, 0", "2, 0", "1, 3", "2, 3"})
+    void aStepAfterTheReadoutPassReusesItsImageProductWithTheSameBits(int threads, int oneChunkMax) {
         FfConfig cfg = new FfConfig(List.of(784, 30, 20), GoodnessKind.SUM_SQUARES, NormKind.RMS, 30f, ScoreLayers.ALL, ReadoutKind.SOFTMAX);
         FfLayout layout = new FfLayout(cfg);
         float[] p = params(layout, new Rng(4), 0.1);
@@ -154,8 +166,9 @@ class ReadoutAndPeerNormTest {
         FfModel reused = new FfModel(cfg, p.clone());
         FfModel computed = new FfModel(cfg, p.clone());
         FfModel changed = new FfModel(cfg, p.clone());
-        try (FfTrainer a = new FfTrainer(reused, tc, B, threads); FfTrainer b = new FfTrainer(computed, tc, B, threads);
-             FfTrainer c = new FfTrainer(changed, tc, B, threads)) {
+        try (FfTrainer a = new FfTrainer(reused, tc, B, threads, oneChunkMax);
+             FfTrainer b = new FfTrainer(computed, tc, B, threads, oneChunkMax);
+             FfTrainer c = new FfTrainer(changed, tc, B, threads, oneChunkMax)) {
             float[] mutated = images.clone();
             for (FfTrainer t : List.of(a, b, c)) {
                 t.dropoutSeed(11);
@@ -173,8 +186,9 @@ class ReadoutAndPeerNormTest {
             mutated[784 + 500] += 0.25f; // the caller changed the batch in place after the readout pass
             before = Gemm.flopsIssued();
             c.step(mutated, B, POS, NEG, 0, 1, 0.01f, new LayerStats(2));
-            assertEquals(computedFlops - imageGemm / B, Gemm.flopsIssued() - before,
-                    "the changed image's chunk computes its product again, the other chunk reuses its own");
+            // Two chunks (images 0-1 and 2): the changed image's chunk computes its product again, the other reuses
+            // its own; one chunk computes it all again.
+            assertEquals(oneChunkMax < B ? computedFlops - imageGemm / B : computedFlops, Gemm.flopsIssued() - before);
         }
     }
 
