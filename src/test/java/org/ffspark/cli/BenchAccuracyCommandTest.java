@@ -41,9 +41,7 @@ class BenchAccuracyCommandTest {
         assertEquals(1, doc.get("parallelSeeds").asInt());
         // Two seeds at once, one engine thread each: the same curves as one after the other.
         Path outParallel = tmp.resolve("acc-parallel.json");
-        MainTest.Run par = MainTest.run("bench-accuracy", "--recipe", recipe.toString(), "--dataset", "mnist", "--data-dir",
-                TestData.dataDir().toString(), "--seeds", "2", "--parallel", "2", "--runs", tmp.resolve("runs-parallel").toString(),
-                "--out", outParallel.toString());
+        MainTest.Run par = bench(recipe, tmp.resolve("runs-parallel"), outParallel, "--seeds", "2", "--parallel", "2");
         assertEquals(0, par.code(), par.err());
         JsonNode docParallel = SchemaCheck.json(outParallel);
         assertEquals(2, docParallel.get("parallelSeeds").asInt());
@@ -53,9 +51,7 @@ class BenchAccuracyCommandTest {
         assertTrue(par.out().contains("seed 5: round 1/2") && par.out().contains("seed 6: round 1/2"), par.out());
         // --first-seed picks the seeds: the finished seed 6 alone, reused.
         Path outSix = tmp.resolve("acc-six.json");
-        MainTest.Run six = MainTest.run("bench-accuracy", "--recipe", recipe.toString(), "--dataset", "mnist", "--data-dir",
-                TestData.dataDir().toString(), "--seeds", "1", "--first-seed", "6", "--runs", tmp.resolve("runs").toString(),
-                "--out", outSix.toString());
+        MainTest.Run six = bench(recipe, tmp.resolve("runs"), outSix, "--seeds", "1", "--first-seed", "6");
         assertEquals(0, six.code(), six.err());
         JsonNode docSix = SchemaCheck.json(outSix);
         assertEquals(1, docSix.get("seeds").size());
@@ -80,6 +76,14 @@ class BenchAccuracyCommandTest {
         MainTest.Run changed = MainTest.run(args);
         assertEquals(org.ffspark.cli.Main.BAD_CONFIG, changed.code(), changed.err());
         assertTrue(changed.err().contains("was trained with other settings"), changed.err());
+    }
+
+    /** {@code bench-accuracy} of {@code recipe} on the test MNIST, keeping runs under {@code runs}, writing {@code out}. */
+    private static MainTest.Run bench(Path recipe, Path runs, Path out, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("bench-accuracy", "--recipe", recipe.toString(), "--dataset", "mnist",
+                "--data-dir", TestData.dataDir().toString(), "--runs", runs.toString(), "--out", out.toString()));
+        args.addAll(List.of(more));
+        return MainTest.run(args.toArray(String[]::new));
     }
 
     @Test
