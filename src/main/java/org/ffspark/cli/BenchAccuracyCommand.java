@@ -145,20 +145,26 @@ final class BenchAccuracyCommand implements Callable<Integer> {
     }
 
     /**
-     * The recipe's batch is the global one: with P partitions each trains on batch/P examples per step
-     * ({@code dist.split-batch}, set here), so a round of the averaged workers moves the parameters about as far as
-     * the single JVM's steps on the same examples. P must divide the batch.
+     * With {@code dist.split-batch = true} (the default) the recipe's batch is the global one: with P partitions each
+     * trains on batch/P examples per step, so a round of the averaged workers moves the parameters about as far as the
+     * single JVM's steps on the same examples; P must divide the batch. A recipe that sets it to false keeps its batch
+     * in every partition (for a rate that small batches make too noisy).
      */
     private TrainFfConfig sharedBatch(TrainFfConfig cfg) {
         int batch = cfg.train().batchSize();
         if (partitions == 1) {
             return cfg;
         }
+        if (!cfg.dist().splitBatch()) {
+            System.out.printf(Locale.ROOT, "bench-accuracy: dist.split-batch = false: each of %d partitions trains on the recipe's batch of %d%n",
+                    partitions, batch);
+            return cfg;
+        }
         ConfigException.require(batch % partitions == 0 && batch / partitions >= 1, "--partitions", partitions,
                 "must divide the recipe's train.batch-size " + batch + " (each partition trains on batch/P examples per step)");
         System.out.printf(Locale.ROOT, "bench-accuracy: %d partitions share the recipe's batch of %d: %d examples per partition and step%n",
                 partitions, batch, batch / partitions);
-        return cfg.with(ConfigKeys.SPLIT_BATCH, "true");
+        return cfg;
     }
 
     /**

@@ -108,4 +108,21 @@ class BenchAccuracyCommandTest {
         assertEquals("ffspark: config error: --partitions = 3: must divide the recipe's train.batch-size 100 (each partition "
                 + "trains on batch/P examples per step)", bad.err().trim());
     }
+
+    @Test
+    void aRecipeThatDoesNotSplitTheBatchKeepsItInEveryPartition(@TempDir Path tmp) throws Exception {
+        Path recipe = tmp.resolve("whole.properties");
+        Files.writeString(recipe, "ff.layers = 784,16\ntrain.epochs = 1\ntrain.batch-size = 100\n"
+                + "dist.averaging-period = 5\ndist.split-batch = false\n");
+        Path out = tmp.resolve("acc.json");
+        MainTest.Run r = bench(recipe, tmp.resolve("runs"), out, "--seeds", "1", "--partitions", "3");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("dist.split-batch = false: each of 3 partitions trains on the recipe's batch of 100"), r.out());
+        JsonNode doc = SchemaCheck.json(out);
+        assertEquals("false", doc.get("config").get("dist.split-batch").asText());
+        // A full round: 3 partitions x 5 steps x 100 examples (with a split batch it would be 3 x 5 x 33).
+        JsonNode first = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                Files.readAllLines(tmp.resolve("runs/whole-mnist-p3/seed-42/metrics.jsonl")).get(0));
+        assertEquals(1500, first.get("examples").asInt(), first.toString());
+    }
 }
