@@ -50,7 +50,7 @@ final class BenchAccuracyCommand implements Callable<Integer> {
 
     @Option(names = "--partitions", paramLabel = "P", defaultValue = "1",
             description = {"Spark partitions on local[P] (default ${DEFAULT-VALUE}: one partition on local[2] with spark.task.cpus=2, its engine on two threads, bit-identical to the single JVM).",
-                    "With P > 1 the recipe's train.batch-size is shared: each partition trains on batch/P examples per step, averaging as the recipe's dist.* keys say."})
+                    "With P > 1 the recipe's train.batch-size is shared (each partition trains on batch/P examples per step) unless the recipe sets dist.split-batch = false; averaging as the recipe's dist.* keys say."})
     int partitions;
 
     @Option(names = "--runs", paramLabel = "DIR", defaultValue = "runs/accuracy", description = "Where the seeds' runs are kept (default ${DEFAULT-VALUE}).")
