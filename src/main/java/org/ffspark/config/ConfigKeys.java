@@ -156,14 +156,6 @@ public final class ConfigKeys {
             .rule(v -> v > 0f && v <= 10f, "must be in (0, 10]")
             .formerly("spark.block-learning-rate"));
 
-    public static final Param<BlockLrSchedule> BLOCK_LR_SCHEDULE = add(enumKey("dist.block-lr-schedule",
-            BlockLrSchedule.class, BlockLrSchedule.FIXED,
-            "FIXED (every round uses dist.block-lr) or COMPENSATE_DECAY: round r uses min(N, dist.block-lr / s), s the "
-                    + "train.lr-schedule factor at the round's middle (warm-up excluded), N the partitions. While the "
-                    + "rate is full that is dist.block-lr; as it decays the driver adds up to N workers' movements instead "
-                    + "of averaging them, keeping the movement of N times as many single-JVM steps.")
-            .expecting("fixed or compensate-decay"));
-
     public static final Param<Integer> RESHUFFLE_EPOCHS = add(intKey("dist.reshuffle-epochs", "0",
             "Move examples between shards every N epochs (0 = never: each partition keeps its shard for the whole run): "
                     + "a permutation drawn from (seed, epoch) deals the training set out again, shard sizes unchanged, so "

@@ -9,8 +9,7 @@ package org.ffspark.config;
  */
 public record DistConfig(AveragingPeriod averagingPeriod, int checkpointEveryRounds, OptimizerState optimizerState,
                          float blockMomentum, float blockLearningRate, int checkpointKeep,
-                         int checkpointPermanentEvery, int reshuffleEpochs, boolean splitBatch,
-                         BlockLrSchedule blockLrSchedule) implements java.io.Serializable {
+                         int checkpointPermanentEvery, int reshuffleEpochs, boolean splitBatch) implements java.io.Serializable {
     public DistConfig {
         ConfigKeys.RESHUFFLE_EPOCHS.check(reshuffleEpochs);
         ConfigKeys.CHECKPOINT_KEEP.check(checkpointKeep);
@@ -20,7 +19,6 @@ public record DistConfig(AveragingPeriod averagingPeriod, int checkpointEveryRou
         ConfigKeys.OPTIMIZER_STATE.check(java.util.Objects.requireNonNull(optimizerState, "optimizerState"));
         ConfigKeys.BLOCK_MOMENTUM.check(blockMomentum);
         ConfigKeys.BLOCK_LR.check(blockLearningRate);
-        ConfigKeys.BLOCK_LR_SCHEDULE.check(java.util.Objects.requireNonNull(blockLrSchedule, "blockLrSchedule"));
     }
 
     /** Every key at its declared default. */
@@ -29,7 +27,7 @@ public record DistConfig(AveragingPeriod averagingPeriod, int checkpointEveryRou
                 ConfigKeys.OPTIMIZER_STATE.defaultTyped(), ConfigKeys.BLOCK_MOMENTUM.defaultTyped(),
                 ConfigKeys.BLOCK_LR.defaultTyped(), ConfigKeys.CHECKPOINT_KEEP.defaultTyped(),
                 ConfigKeys.CHECKPOINT_PERMANENT_EVERY.defaultTyped(), ConfigKeys.RESHUFFLE_EPOCHS.defaultTyped(),
-                ConfigKeys.SPLIT_BATCH.defaultTyped(), ConfigKeys.BLOCK_LR_SCHEDULE.defaultTyped());
+                ConfigKeys.SPLIT_BATCH.defaultTyped());
     }
 
     public DistConfig withAveragingPeriod(int batches) {
@@ -37,31 +35,31 @@ public record DistConfig(AveragingPeriod averagingPeriod, int checkpointEveryRou
     }
 
     public DistConfig withAveragingPeriod(AveragingPeriod period) {
-        return new DistConfig(period, checkpointEveryRounds, optimizerState, blockMomentum, blockLearningRate, checkpointKeep, checkpointPermanentEvery, reshuffleEpochs, splitBatch, blockLrSchedule);
+        return new DistConfig(period, checkpointEveryRounds, optimizerState, blockMomentum, blockLearningRate, checkpointKeep, checkpointPermanentEvery, reshuffleEpochs, splitBatch);
     }
 
     public DistConfig withCheckpointEvery(int rounds) {
-        return new DistConfig(averagingPeriod, rounds, optimizerState, blockMomentum, blockLearningRate, checkpointKeep, checkpointPermanentEvery, reshuffleEpochs, splitBatch, blockLrSchedule);
+        return new DistConfig(averagingPeriod, rounds, optimizerState, blockMomentum, blockLearningRate, checkpointKeep, checkpointPermanentEvery, reshuffleEpochs, splitBatch);
     }
 
     public DistConfig withOptimizerState(OptimizerState state) {
-        return new DistConfig(averagingPeriod, checkpointEveryRounds, state, blockMomentum, blockLearningRate, checkpointKeep, checkpointPermanentEvery, reshuffleEpochs, splitBatch, blockLrSchedule);
+        return new DistConfig(averagingPeriod, checkpointEveryRounds, state, blockMomentum, blockLearningRate, checkpointKeep, checkpointPermanentEvery, reshuffleEpochs, splitBatch);
     }
 
     public DistConfig withBlockMomentum(float momentum, float learningRate) {
-        return new DistConfig(averagingPeriod, checkpointEveryRounds, optimizerState, momentum, learningRate, checkpointKeep, checkpointPermanentEvery, reshuffleEpochs, splitBatch, blockLrSchedule);
+        return new DistConfig(averagingPeriod, checkpointEveryRounds, optimizerState, momentum, learningRate, checkpointKeep, checkpointPermanentEvery, reshuffleEpochs, splitBatch);
     }
 
     /** This configuration with examples dealt out again every {@code epochs} epochs (0 = never). */
     public DistConfig withReshuffleEpochs(int epochs) {
         return new DistConfig(averagingPeriod, checkpointEveryRounds, optimizerState, blockMomentum, blockLearningRate,
-                checkpointKeep, checkpointPermanentEvery, epochs, splitBatch, blockLrSchedule);
+                checkpointKeep, checkpointPermanentEvery, epochs, splitBatch);
     }
 
     /** This configuration with the minibatch shared by the partitions ({@code true}) or each partition's own. */
     public DistConfig withSplitBatch(boolean split) {
         return new DistConfig(averagingPeriod, checkpointEveryRounds, optimizerState, blockMomentum, blockLearningRate,
-                checkpointKeep, checkpointPermanentEvery, reshuffleEpochs, split, blockLrSchedule);
+                checkpointKeep, checkpointPermanentEvery, reshuffleEpochs, split);
     }
 
     /** The minibatch each of {@code partitions} partitions trains per step, given the configured {@code batch}. */
@@ -69,15 +67,9 @@ public record DistConfig(AveragingPeriod averagingPeriod, int checkpointEveryRou
         return splitBatch ? Math.max(1, Math.round(batch / (float) partitions)) : batch;
     }
 
-    /** This configuration with the block learning rate following {@code schedule}. */
-    public DistConfig withBlockLrSchedule(BlockLrSchedule schedule) {
-        return new DistConfig(averagingPeriod, checkpointEveryRounds, optimizerState, blockMomentum, blockLearningRate,
-                checkpointKeep, checkpointPermanentEvery, reshuffleEpochs, splitBatch, schedule);
-    }
-
-    /** Whether the driver applies block momentum or a block learning rate (anything but plain averaging). */
+    /** Whether the driver applies block momentum (anything but plain averaging). */
     public boolean blockMomentumOn() {
-        return blockMomentum != 0f || blockLearningRate != 1f || blockLrSchedule != BlockLrSchedule.FIXED;
+        return blockMomentum != 0f || blockLearningRate != 1f;
     }
 
 }

@@ -82,7 +82,7 @@ public record TrainFfConfig(FfConfig ff, TrainConfig train, DistConfig dist) {
         DistConfig dist = new DistConfig(get(v, ConfigKeys.AVERAGING_PERIOD), get(v, ConfigKeys.CHECKPOINT_EVERY),
                 get(v, ConfigKeys.OPTIMIZER_STATE), get(v, ConfigKeys.BLOCK_MOMENTUM), get(v, ConfigKeys.BLOCK_LR),
                 get(v, ConfigKeys.CHECKPOINT_KEEP), get(v, ConfigKeys.CHECKPOINT_PERMANENT_EVERY), get(v, ConfigKeys.RESHUFFLE_EPOCHS),
-                get(v, ConfigKeys.SPLIT_BATCH), get(v, ConfigKeys.BLOCK_LR_SCHEDULE));
+                get(v, ConfigKeys.SPLIT_BATCH));
         return new TrainFfConfig(ff, train, dist);
     }
 
@@ -126,7 +126,6 @@ public record TrainFfConfig(FfConfig ff, TrainConfig train, DistConfig dist) {
         put(m, ConfigKeys.OPTIMIZER_STATE, dist.optimizerState());
         put(m, ConfigKeys.BLOCK_MOMENTUM, dist.blockMomentum());
         put(m, ConfigKeys.BLOCK_LR, dist.blockLearningRate());
-        put(m, ConfigKeys.BLOCK_LR_SCHEDULE, dist.blockLrSchedule());
         put(m, ConfigKeys.RESHUFFLE_EPOCHS, dist.reshuffleEpochs());
         put(m, ConfigKeys.CHECKPOINT_EVERY, dist.checkpointEveryRounds());
         put(m, ConfigKeys.CHECKPOINT_KEEP, dist.checkpointKeep());

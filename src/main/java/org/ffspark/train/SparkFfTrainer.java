@@ -256,7 +256,7 @@ public final class SparkFfTrainer {
                 long t2 = System.nanoTime();
                 state = average(result, state, perWorker);
                 if (blockMomentumOn()) {
-                    state = blockStep(before, state, options.blockMomentum(), blockLearningRate(pos));
+                    state = blockStep(before, state, options.blockMomentum(), options.blockLearningRate());
                 }
                 if (workers == null) {
                     bc.destroy(false);
@@ -461,12 +461,6 @@ public final class SparkFfTrainer {
         return new TrainState(params, first, second, steps, 1, before.blockVelocity());
     }
 
-    /** The block learning rate of the round at {@code pos} ({@code dist.block-lr-schedule}). */
-    float blockLearningRate(RoundPosition pos) {
-        double progress = (pos.epoch() + (pos.indexInEpoch() + 0.5) / roundsPerEpoch) / train.epochs();
-        return options.blockLrSchedule().eta(options.blockLearningRate(), train.lrSchedule().at(1f, progress), partitions);
-    }
-
     /**
      * Block momentum: {@code averaged} holds the workers' mean parameters {@code a}; returns it with parameters
      * {@code θ + v'} and velocity {@code v' = μ·v + η·(a − θ)}, where {@code θ, v} are {@code before}'s. The
@@ -475,9 +469,6 @@ public final class SparkFfTrainer {
     static TrainState blockStep(TrainState before, TrainState averaged, float mu, float eta) {
         if (averaged == before) {
             return before; // no partition ran a batch
-        }
-        if (mu == 0f && eta == 1f) {
-            return averaged; // plain averaging, bit for bit (the velocity is unused without momentum)
         }
         float[] theta = before.params();
         float[] v = before.blockVelocity();

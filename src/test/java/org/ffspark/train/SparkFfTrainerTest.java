@@ -361,43 +361,6 @@ class SparkFfTrainerTest {
     }
 
     @Test
-    void aBlockLearningRateCompensatingTheDecayIsPlainAveragingAtTheFullRateAndGrowsAsTheRateFalls() {
-        org.ffspark.config.BlockLrSchedule c = org.ffspark.config.BlockLrSchedule.COMPENSATE_DECAY;
-        assertEquals(1f, c.eta(1f, 1.0, 4));
-        assertEquals(2f, c.eta(1f, 0.5, 4));
-        assertEquals(4f, c.eta(1f, 0.1, 4), "capped at the number of partitions");
-        assertEquals(1.5f, c.eta(1.5f, 1.0, 4));
-        assertEquals(1f, c.eta(1f, 0.1, 1), "one partition trains as the single JVM does");
-        assertEquals(1f, org.ffspark.config.BlockLrSchedule.FIXED.eta(1f, 0.1, 4));
-        // 4 epochs, the rate decaying over the second half, 2 partitions averaging every 3 batches of 50.
-        TrainFfConfig cfg = TrainFfConfig.load(null, List.of("ff.layers=784,32,24", "train.epochs=4", "train.batch-size=50",
-                "train.lr-schedule=LINEAR_DECAY_SECOND_HALF"));
-        LabeledImages data = TestData.mnistTrain().head(600);
-        TestData.Dist plain = TestData.dist(3, 0, -1);
-        TestData.Dist compensated = new TestData.Dist(plain.config().withBlockLrSchedule(c), -1);
-        List<float[]> a = new ArrayList<>();
-        List<float[]> b = new ArrayList<>();
-        List<Integer> epochs = new ArrayList<>();
-        run(cfg, SparkTests.session(), data, 2, plain, (r, st) -> a.add(st.params().clone()));
-        TrainState end = run(cfg, SparkTests.session(), data, 2, compensated, (r, st) -> {
-            b.add(st.params().clone());
-            epochs.add(r.position().epoch());
-        });
-        assertEquals(a.size(), b.size());
-        assertTrue(epochs.contains(1) && epochs.contains(2), epochs.toString());
-        for (int r = 0; r < b.size(); r++) {
-            if (epochs.get(r) < 2) {
-                assertArrayEquals(a.get(r), b.get(r), "round " + (r + 1) + " (first half, full rate): plain averaging");
-            } else {
-                assertFalse(java.util.Arrays.equals(a.get(r), b.get(r)), "round " + (r + 1) + " (decaying rate) adds movements");
-            }
-        }
-        // The same run with round 6's first task attempt failing ends with the same parameters.
-        TrainState retried = run(cfg, SparkTests.session(), data, 2, new TestData.Dist(compensated.config(), 5), (r, st) -> { });
-        assertArrayEquals(end.params(), retried.params());
-    }
-
-    @Test
     void blockMomentumResumesExactlyFromTheCheckpointedVelocity(@TempDir Path tmp) throws Exception {
         Path data = TestData.writeMnistSlice(tmp.resolve("idx"), 400, 10);
         SparkSession spark = SparkTests.session();
