@@ -88,7 +88,7 @@ public final class TestData {
                             float blockMomentum, float blockLearningRate) {
         // Every checkpoint kept (the resume tests pick which ones survive a simulated crash).
         return new Dist(new org.ffspark.config.DistConfig(org.ffspark.config.AveragingPeriod.ofBatches(period), checkpointEvery, state, blockMomentum, blockLearningRate,
-                Integer.MAX_VALUE, 0, 0, false, 1), failRound);
+                Integer.MAX_VALUE, 0, 0, false), failRound);
     }
 
     /** Bytes of an images IDX file with the given header fields and payload. */

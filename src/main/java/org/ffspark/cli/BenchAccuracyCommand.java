@@ -50,7 +50,7 @@ final class BenchAccuracyCommand implements Callable<Integer> {
 
     @Option(names = "--partitions", paramLabel = "P", defaultValue = "1",
             description = {"Spark partitions on local[P] (default ${DEFAULT-VALUE}: one partition on local[2] with spark.task.cpus=2, its engine on two threads, bit-identical to the single JVM).",
-                    "With P > 1 the recipe's train.batch-size is shared (each partition trains on batch/P examples per step) unless the recipe sets dist.split-batch = false (or from dist.split-batch-from-epoch on); averaging as the recipe's dist.* keys say."})
+                    "With P > 1 the recipe's train.batch-size is shared (each partition trains on batch/P examples per step) unless the recipe sets dist.split-batch = false; averaging as the recipe's dist.* keys say."})
     int partitions;
 
     @Option(names = "--runs", paramLabel = "DIR", defaultValue = "runs/accuracy", description = "Where the seeds' runs are kept (default ${DEFAULT-VALUE}).")
@@ -148,8 +148,7 @@ final class BenchAccuracyCommand implements Callable<Integer> {
      * With {@code dist.split-batch = true} (the default) the recipe's batch is the global one: with P partitions each
      * trains on batch/P examples per step, so a round of the averaged workers moves the parameters about as far as the
      * single JVM's steps on the same examples; P must divide the batch. A recipe that sets it to false keeps its batch
-     * in every partition (for a rate that small batches make too noisy); one that sets {@code dist.split-batch-from-epoch}
-     * keeps it until that epoch.
+     * in every partition (for a rate that small batches make too noisy).
      */
     private TrainFfConfig sharedBatch(TrainFfConfig cfg) {
         int batch = cfg.train().batchSize();
@@ -163,14 +162,8 @@ final class BenchAccuracyCommand implements Callable<Integer> {
         }
         ConfigException.require(batch % partitions == 0 && batch / partitions >= 1, "--partitions", partitions,
                 "must divide the recipe's train.batch-size " + batch + " (each partition trains on batch/P examples per step)");
-        int from = cfg.dist().splitBatchFromEpoch();
-        if (from > 1) {
-            System.out.printf(Locale.ROOT, "bench-accuracy: each of %d partitions trains on the recipe's batch of %d in epochs 1-%d, "
-                    + "then they share it: %d examples per partition and step%n", partitions, batch, from - 1, batch / partitions);
-        } else {
-            System.out.printf(Locale.ROOT, "bench-accuracy: %d partitions share the recipe's batch of %d: %d examples per partition and step%n",
-                    partitions, batch, batch / partitions);
-        }
+        System.out.printf(Locale.ROOT, "bench-accuracy: %d partitions share the recipe's batch of %d: %d examples per partition and step%n",
+                partitions, batch, batch / partitions);
         return cfg;
     }
 

@@ -136,13 +136,6 @@ public final class ConfigKeys {
                     + "per step, rounded, at least 1), so a configuration tuned in one JVM keeps its batch; false: each "
                     + "partition trains train.batch-size examples per step."));
 
-    public static final Param<Integer> SPLIT_BATCH_FROM_EPOCH = add(intKey("dist.split-batch-from-epoch", "1",
-            "With dist.split-batch = true: the first epoch (1-based) whose minibatch is shared by the partitions; in "
-                    + "the epochs before it each partition trains train.batch-size examples per step (fewer, larger "
-                    + "steps while the learning rate is high, the single JVM's number of steps once it decays). 1: "
-                    + "shared from the start. Applies with 2 or more partitions.")
-            .rule(v -> v >= 1, "must be >= 1 (1 = from the first epoch)"));
-
     public static final Param<OptimizerState> OPTIMIZER_STATE = add(enumKey("dist.optimizer-state", OptimizerState.class,
             OptimizerState.PER_WORKER,
             "AVERAGED (the optimizer state is averaged with the parameters every round) or PER_WORKER (each partition "

@@ -9,8 +9,7 @@ package org.ffspark.config;
  */
 public record DistConfig(AveragingPeriod averagingPeriod, int checkpointEveryRounds, OptimizerState optimizerState,
                          float blockMomentum, float blockLearningRate, int checkpointKeep,
-                         int checkpointPermanentEvery, int reshuffleEpochs, boolean splitBatch,
-                         int splitBatchFromEpoch) implements java.io.Serializable {
+                         int checkpointPermanentEvery, int reshuffleEpochs, boolean splitBatch) implements java.io.Serializable {
     public DistConfig {
         ConfigKeys.RESHUFFLE_EPOCHS.check(reshuffleEpochs);
         ConfigKeys.CHECKPOINT_KEEP.check(checkpointKeep);
@@ -20,7 +19,6 @@ public record DistConfig(AveragingPeriod averagingPeriod, int checkpointEveryRou
         ConfigKeys.OPTIMIZER_STATE.check(java.util.Objects.requireNonNull(optimizerState, "optimizerState"));
         ConfigKeys.BLOCK_MOMENTUM.check(blockMomentum);
         ConfigKeys.BLOCK_LR.check(blockLearningRate);
-        ConfigKeys.SPLIT_BATCH_FROM_EPOCH.check(splitBatchFromEpoch);
     }
 
     /** Every key at its declared default. */
@@ -29,7 +27,7 @@ public record DistConfig(AveragingPeriod averagingPeriod, int checkpointEveryRou
                 ConfigKeys.OPTIMIZER_STATE.defaultTyped(), ConfigKeys.BLOCK_MOMENTUM.defaultTyped(),
                 ConfigKeys.BLOCK_LR.defaultTyped(), ConfigKeys.CHECKPOINT_KEEP.defaultTyped(),
                 ConfigKeys.CHECKPOINT_PERMANENT_EVERY.defaultTyped(), ConfigKeys.RESHUFFLE_EPOCHS.defaultTyped(),
-                ConfigKeys.SPLIT_BATCH.defaultTyped(), ConfigKeys.SPLIT_BATCH_FROM_EPOCH.defaultTyped());
+                ConfigKeys.SPLIT_BATCH.defaultTyped());
     }
 
     public DistConfig withAveragingPeriod(int batches) {
@@ -37,52 +35,36 @@ public record DistConfig(AveragingPeriod averagingPeriod, int checkpointEveryRou
     }
 
     public DistConfig withAveragingPeriod(AveragingPeriod period) {
-        return new DistConfig(period, checkpointEveryRounds, optimizerState, blockMomentum, blockLearningRate, checkpointKeep, checkpointPermanentEvery, reshuffleEpochs, splitBatch, splitBatchFromEpoch);
+        return new DistConfig(period, checkpointEveryRounds, optimizerState, blockMomentum, blockLearningRate, checkpointKeep, checkpointPermanentEvery, reshuffleEpochs, splitBatch);
     }
 
     public DistConfig withCheckpointEvery(int rounds) {
-        return new DistConfig(averagingPeriod, rounds, optimizerState, blockMomentum, blockLearningRate, checkpointKeep, checkpointPermanentEvery, reshuffleEpochs, splitBatch, splitBatchFromEpoch);
+        return new DistConfig(averagingPeriod, rounds, optimizerState, blockMomentum, blockLearningRate, checkpointKeep, checkpointPermanentEvery, reshuffleEpochs, splitBatch);
     }
 
     public DistConfig withOptimizerState(OptimizerState state) {
-        return new DistConfig(averagingPeriod, checkpointEveryRounds, state, blockMomentum, blockLearningRate, checkpointKeep, checkpointPermanentEvery, reshuffleEpochs, splitBatch, splitBatchFromEpoch);
+        return new DistConfig(averagingPeriod, checkpointEveryRounds, state, blockMomentum, blockLearningRate, checkpointKeep, checkpointPermanentEvery, reshuffleEpochs, splitBatch);
     }
 
     public DistConfig withBlockMomentum(float momentum, float learningRate) {
-        return new DistConfig(averagingPeriod, checkpointEveryRounds, optimizerState, momentum, learningRate, checkpointKeep, checkpointPermanentEvery, reshuffleEpochs, splitBatch, splitBatchFromEpoch);
+        return new DistConfig(averagingPeriod, checkpointEveryRounds, optimizerState, momentum, learningRate, checkpointKeep, checkpointPermanentEvery, reshuffleEpochs, splitBatch);
     }
 
     /** This configuration with examples dealt out again every {@code epochs} epochs (0 = never). */
     public DistConfig withReshuffleEpochs(int epochs) {
         return new DistConfig(averagingPeriod, checkpointEveryRounds, optimizerState, blockMomentum, blockLearningRate,
-                checkpointKeep, checkpointPermanentEvery, epochs, splitBatch, splitBatchFromEpoch);
+                checkpointKeep, checkpointPermanentEvery, epochs, splitBatch);
     }
 
     /** This configuration with the minibatch shared by the partitions ({@code true}) or each partition's own. */
     public DistConfig withSplitBatch(boolean split) {
         return new DistConfig(averagingPeriod, checkpointEveryRounds, optimizerState, blockMomentum, blockLearningRate,
-                checkpointKeep, checkpointPermanentEvery, reshuffleEpochs, split, splitBatchFromEpoch);
+                checkpointKeep, checkpointPermanentEvery, reshuffleEpochs, split);
     }
 
-    /** This configuration with the minibatch shared from epoch {@code epoch} (1-based) on. */
-    public DistConfig withSplitBatchFromEpoch(int epoch) {
-        return new DistConfig(averagingPeriod, checkpointEveryRounds, optimizerState, blockMomentum, blockLearningRate,
-                checkpointKeep, checkpointPermanentEvery, reshuffleEpochs, splitBatch, epoch);
-    }
-
-    /**
-     * The minibatch each of {@code partitions} partitions trains per step in epoch {@code epoch} (0-based), given the
-     * configured {@code batch}: shared (batch/N, rounded, at least 1) with {@code dist.split-batch} from epoch
-     * {@code dist.split-batch-from-epoch} on, else the whole batch.
-     */
-    public int partitionBatch(int batch, int partitions, int epoch) {
-        boolean shared = splitBatch && epoch + 1 >= splitBatchFromEpoch;
-        return shared ? Math.max(1, Math.round(batch / (float) partitions)) : batch;
-    }
-
-    /** The first epoch (0-based) that trains on {@link #partitionBatch}'s shared minibatch; {@code epochs} if none does. */
-    public int firstSharedEpoch(int epochs) {
-        return splitBatch ? Math.min(splitBatchFromEpoch - 1, epochs) : epochs;
+    /** The minibatch each of {@code partitions} partitions trains per step, given the configured {@code batch}. */
+    public int partitionBatch(int batch, int partitions) {
+        return splitBatch ? Math.max(1, Math.round(batch / (float) partitions)) : batch;
     }
 
     /** Whether the driver applies block momentum (anything but plain averaging). */

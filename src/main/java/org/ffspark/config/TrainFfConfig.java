@@ -82,7 +82,7 @@ public record TrainFfConfig(FfConfig ff, TrainConfig train, DistConfig dist) {
         DistConfig dist = new DistConfig(get(v, ConfigKeys.AVERAGING_PERIOD), get(v, ConfigKeys.CHECKPOINT_EVERY),
                 get(v, ConfigKeys.OPTIMIZER_STATE), get(v, ConfigKeys.BLOCK_MOMENTUM), get(v, ConfigKeys.BLOCK_LR),
                 get(v, ConfigKeys.CHECKPOINT_KEEP), get(v, ConfigKeys.CHECKPOINT_PERMANENT_EVERY), get(v, ConfigKeys.RESHUFFLE_EPOCHS),
-                get(v, ConfigKeys.SPLIT_BATCH), get(v, ConfigKeys.SPLIT_BATCH_FROM_EPOCH));
+                get(v, ConfigKeys.SPLIT_BATCH));
         return new TrainFfConfig(ff, train, dist);
     }
 
@@ -123,7 +123,6 @@ public record TrainFfConfig(FfConfig ff, TrainConfig train, DistConfig dist) {
         put(m, ConfigKeys.READOUT_LR_SCALE, train.readoutLrScale());
         put(m, ConfigKeys.AVERAGING_PERIOD, dist.averagingPeriod());
         put(m, ConfigKeys.SPLIT_BATCH, dist.splitBatch());
-        put(m, ConfigKeys.SPLIT_BATCH_FROM_EPOCH, dist.splitBatchFromEpoch());
         put(m, ConfigKeys.OPTIMIZER_STATE, dist.optimizerState());
         put(m, ConfigKeys.BLOCK_MOMENTUM, dist.blockMomentum());
         put(m, ConfigKeys.BLOCK_LR, dist.blockLearningRate());

@@ -29,9 +29,7 @@ import org.ffspark.ff.TrainState;
  * partition p always continues from its own state, which stays in the executors ({@link WorkerStates}) and reaches
  * the driver only for checkpoints and the final state; only the parameters are averaged). Rounds never span epochs: epoch
  * e has {@code ceil(maxShardBatches / period)} rounds and in its j-th round shard p runs its batches
- * {@code [j·period, (j+1)·period)}. With {@code dist.split-batch-from-epoch} the run has two stages, each partition
- * training the whole minibatch before that epoch and its share after it; each stage has its own minibatch, period
- * and rounds per epoch.
+ * {@code [j·period, (j+1)·period)}.
  */
 public final class SparkFfTrainer {
     /**
@@ -88,20 +86,16 @@ public final class SparkFfTrainer {
 
     private final JavaSparkContext jsc;
     private final FfConfig ff;
-    /** The run's training settings with the per-partition minibatch of the first epoch. */
     private final TrainConfig train;
     private final DistConfig options;
-    /** The first epoch (0-based) of the second stage ({@link DistConfig#firstSharedEpoch}); epochs before it are stage 0. */
-    private final int switchEpoch;
-    /** Per stage: the training settings (per-partition minibatch), minibatches per round and rounds per epoch. */
-    private final TrainConfig[] stageTrain = new TrainConfig[2];
-    private final int[] stagePeriod = new int[2];
-    private final int[] stageRounds = new int[2];
     /** A package-private seam for the fault-tolerance tests: the round whose first task attempt fails (-1: none). */
     private int failFirstAttemptOfRound = -1;
     /** A package-private seam for the divergence tests: the round whose updates end with a NaN (-1: none). */
     private int nanAfterRound = -1;
     private final int partitions;
+    private final int roundsPerEpoch;
+    /** Minibatches per partition and round ({@code dist.averaging-period} resolved for this run's shards). */
+    private final int periodBatches;
     private final int phases;
     private final JavaRDD<LabeledImages> shards;
     /** The shards rounds run on: the first ones, or their latest deal ({@link Reshuffle}). */
@@ -123,29 +117,24 @@ public final class SparkFfTrainer {
         this.ff = ff;
         this.options = options;
         this.partitions = shards.getNumPartitions();
-        // With dist.split-batch the configured minibatch is shared by the partitions (from dist.split-batch-from-epoch on).
-        this.switchEpoch = options.firstSharedEpoch(train.epochs());
-        this.stageTrain[0] = train.withBatchSize(options.partitionBatch(train.batchSize(), partitions, 0));
-        this.stageTrain[1] = train.withBatchSize(options.partitionBatch(train.batchSize(), partitions, switchEpoch));
-        this.train = stageTrain[stage(0)];
+        // With dist.split-batch the configured minibatch is shared by the partitions.
+        this.train = train.withBatchSize(options.partitionBatch(train.batchSize(), partitions));
         String nan = jsc.getLocalProperty(NAN_AFTER_ROUND);
         this.nanAfterRound = nan == null ? -1 : Integer.parseInt(nan);
         String reuse = jsc.getLocalProperty(REUSE_ENGINES);
         this.reuseEngines = reuse != null ? Boolean.parseBoolean(reuse) : jsc.getConf().getBoolean(REUSE_ENGINES, true);
+        int batch = this.train.batchSize();
         List<Integer> shardSizes = shards.map(LabeledImages::count).collect();
         this.sizes = shardSizes.stream().mapToInt(Integer::intValue).toArray();
-        for (int stage = 0; stage < 2; stage++) {
-            int batch = stageTrain[stage].batchSize();
-            int maxBatches = 0;
-            for (int s : sizes) {
-                maxBatches = Math.max(maxBatches, ShardTrainer.batchesPerEpoch(s, batch));
-            }
-            if (maxBatches == 0) {
-                throw new org.ffspark.data.InputDataException("training data", "no training examples");
-            }
-            stagePeriod[stage] = options.averagingPeriod().batches(batch, maxBatches);
-            stageRounds[stage] = (maxBatches + stagePeriod[stage] - 1) / stagePeriod[stage];
+        int maxBatches = 0;
+        for (int s : shardSizes) {
+            maxBatches = Math.max(maxBatches, ShardTrainer.batchesPerEpoch(s, batch));
         }
+        if (maxBatches == 0) {
+            throw new org.ffspark.data.InputDataException("training data", "no training examples");
+        }
+        this.periodBatches = options.averagingPeriod().batches(batch, maxBatches);
+        this.roundsPerEpoch = (maxBatches + periodBatches - 1) / periodBatches;
         this.phases = ShardTrainer.phases(train, ff.hiddenLayers());
     }
 
@@ -176,18 +165,8 @@ public final class SparkFfTrainer {
         return optimizerStates() > 1 ? s.perWorker(optimizerStates()) : s;
     }
 
-    /** The stage of epoch {@code epoch} (0-based): 0 before {@link #switchEpoch}, 1 from it on. */
-    private int stage(int epoch) {
-        return epoch < switchEpoch ? 0 : 1;
-    }
-
-    /** Rounds of one phase: the first stage's epochs, then the second's. */
-    private int roundsPerPhase() {
-        return switchEpoch * stageRounds[0] + (train.epochs() - switchEpoch) * stageRounds[1];
-    }
-
     public int totalRounds() {
-        return phases * roundsPerPhase();
+        return phases * train.epochs() * roundsPerEpoch;
     }
 
     public int partitions() {
@@ -199,9 +178,9 @@ public final class SparkFfTrainer {
         return options.blockMomentumOn() && partitions > 1;
     }
 
-    /** Minibatches each partition trains per round (in the first epoch; with two stages, the second's may differ). */
+    /** Minibatches each partition trains per round. */
     public int averagingPeriodBatches() {
-        return stagePeriod[stage(0)];
+        return periodBatches;
     }
 
     /** Makes the first attempt of {@code round}'s partition-0 task fail (the fault-tolerance tests' seam). */
@@ -232,14 +211,8 @@ public final class SparkFfTrainer {
     }
 
     public RoundPosition position(int round) {
-        int perPhase = roundsPerPhase();
-        int inPhase = round % perPhase;
-        int first = switchEpoch * stageRounds[0];
-        if (inPhase < first) {
-            return new RoundPosition(round, round / perPhase, inPhase / stageRounds[0], inPhase % stageRounds[0]);
-        }
-        int late = inPhase - first;
-        return new RoundPosition(round, round / perPhase, switchEpoch + late / stageRounds[1], late % stageRounds[1]);
+        int perPhase = train.epochs() * roundsPerEpoch;
+        return new RoundPosition(round, round / perPhase, (round % perPhase) / roundsPerEpoch, round % roundsPerEpoch);
     }
 
     /** Number of optimizer states a {@link TrainState} of this run holds: 1, or one per partition. */
@@ -345,15 +318,13 @@ public final class SparkFfTrainer {
 
     private RoundResult round(Broadcast<TrainState> bc, WorkerStates workers, RoundPosition pos) {
         final FfConfig ffc = ff;
-        final int stage = stage(pos.epoch());
-        final TrainConfig tc = stageTrain[stage];
-        final int period = stagePeriod[stage];
+        final TrainConfig tc = train;
+        final int period = periodBatches;
         final int n = partitions;
         final int failRound = failFirstAttemptOfRound;
         final int nanRound = nanAfterRound;
         final boolean perWorker = workers != null;
-        // A pooled engine serves one stage (its minibatch is fixed when it is built).
-        final String run = runId + "/" + stage;
+        final String run = runId;
         final boolean reuse = reuseEngines;
         if (!perWorker) {
             JavaRDD<RoundResult> results = current.mapPartitionsWithIndex((Integer p, Iterator<LabeledImages> it) -> {

@@ -148,58 +148,6 @@ class SparkFfTrainerTest {
     }
 
     @Test
-    void aBatchSharedFromALaterEpochTrainsWholeBatchesBeforeItAndTheSharedRunAfterIt() {
-        // 3 epochs of 600 examples on 2 partitions (about 300 each), averaging every 3 batches: whole batches of 100
-        // make fewer rounds per epoch than shared ones (50 per partition).
-        LabeledImages data = TestData.mnistTrain().head(600);
-        TrainFfConfig cfg = TrainFfConfig.load(null, List.of("ff.layers=784,32,24", "train.epochs=3", "train.batch-size=100",
-                "train.lr-schedule=LINEAR_DECAY_SECOND_HALF"));
-        DistConfig whole = TestData.dist(3, 0, -1).config();
-        DistConfig twoStage = whole.withSplitBatch(true).withSplitBatchFromEpoch(2);
-        List<float[]> wholeRounds = new ArrayList<>();
-        int[] wholePerEpoch = new int[3];
-        run(cfg, SparkTests.session(), data, 2, new TestData.Dist(whole, -1), (r, st) -> {
-            wholeRounds.add(st.params().clone());
-            wholePerEpoch[r.position().epoch()]++;
-        });
-        List<float[]> rounds = new ArrayList<>();
-        List<String> positions = new ArrayList<>();
-        int[] perEpoch = new int[3];
-        TrainState[] afterEpoch1 = new TrainState[1];
-        TrainState end = run(cfg, SparkTests.session(), data, 2, new TestData.Dist(twoStage, -1), (r, st) -> {
-            rounds.add(st.params().clone());
-            perEpoch[r.position().epoch()]++;
-            positions.add(r.position().epoch() + "." + r.position().indexInEpoch() + "/" + r.rounds());
-            if (r.position().round() == wholePerEpoch[0] - 1) {
-                afterEpoch1[0] = st;
-            }
-        });
-        int k0 = wholePerEpoch[0];
-        int k1 = perEpoch[1];
-        assertEquals(k0, perEpoch[0], positions.toString());
-        assertTrue(k1 > k0 && perEpoch[2] == k1, positions.toString());
-        assertEquals(String.format("%d.%d/%d", 1, 0, k0 + 2 * k1), positions.get(k0), "epoch 2 starts after epoch 1's rounds");
-        for (int r = 0; r < k0; r++) {
-            assertArrayEquals(wholeRounds.get(r), rounds.get(r), "epoch 1 trains whole batches");
-        }
-        assertFalse(java.util.Arrays.equals(wholeRounds.get(2 * k0 - 1), rounds.get(k0 + k1 - 1)), "epoch 2 does not");
-        // Epochs 2-3 are the shared-batch run's, continued from the state after epoch 1.
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkTests.session().sparkContext());
-        JavaRDD<LabeledImages> shards = Shards.fromImages(jsc, data, 2, cfg.train().seed());
-        try {
-            SparkFfTrainer shared = new SparkFfTrainer(jsc, shards, cfg.ff(), cfg.train(), whole.withSplitBatch(true));
-            assertEquals(3 * k1, shared.totalRounds());
-            TrainState fin = shared.run(afterEpoch1[0], k1, (r, st) -> { });
-            assertArrayEquals(end.params(), fin.params(), "epochs 2-3 = the shared-batch run's epochs 2-3");
-        } finally {
-            shards.unpersist(false);
-        }
-        // A retried task in the second stage replays the same bits.
-        TrainState retried = run(cfg, SparkTests.session(), data, 2, new TestData.Dist(twoStage, k0 + 1), (r, st) -> { });
-        assertArrayEquals(end.params(), retried.params());
-    }
-
-    @Test
     void anAveragingPeriodInEpochsOrExamplesBecomesMinibatchesOfTheRunsShards() {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkTests.session().sparkContext());
         JavaRDD<LabeledImages> shards = Shards.fromImages(jsc, TestData.mnistTrain().head(600), 2, CFG.train().seed());
