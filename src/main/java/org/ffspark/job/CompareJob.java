@@ -18,7 +18,8 @@ import org.ffspark.report.Html;
 /**
  * The paper's FF-versus-MLP comparison from finished runs: for every data set directory {@code <runs>/<data set>/}
  * holding an FF model ({@code ff/}, trained with {@code --test-each-epoch}) and an MLP baseline ({@code mlp/}),
- * read their per-epoch metrics and write {@code results.md}, {@code results.csv}, accuracy-versus-epoch and
+ * read their per-epoch metrics and write {@code results.md}, {@code results.csv}, {@code results.json}
+ * (with each run's per-epoch curve and provenance), accuracy-versus-epoch and
  * accuracy-versus-training-time PNGs and a self-contained {@code report.html}, atomically.
  */
 public final class CompareJob {
@@ -40,7 +41,7 @@ public final class CompareJob {
         if (points.isEmpty()) {
             throw new InputDataException(file.toString(), "no per-epoch test accuracy; train the FF model with --test-each-epoch");
         }
-        return run(dataset, ffMethod(storage, dir), points, examples);
+        return run(storage, dir, dataset, ffMethod(storage, dir), points, examples);
     }
 
     /** "FF" and the model's prediction rule, from its manifest (a run without a manifest yet: plain "FF"). */
@@ -62,13 +63,26 @@ public final class CompareJob {
             points.add(new double[] {line.elapsedSeconds(), line.testAccuracy()});
             examples += Math.round(line.examplesPerSecond() * line.seconds());
         }
-        return run(dataset, "MLP (DL4J)", points, examples);
+        return run(storage, dir, dataset, "MLP (DL4J)", points, examples);
     }
 
-    private static ComparisonReport.Run run(String dataset, String method, List<double[]> points, long examples) {
+    private static ComparisonReport.Run run(Storage storage, Path dir, String dataset, String method, List<double[]> points, long examples) {
         double[] s = points.stream().mapToDouble(p -> p[0]).toArray();
         double[] a = points.stream().mapToDouble(p -> p[1]).toArray();
-        return new ComparisonReport.Run(dataset, method, s, a, examples);
+        com.fasterxml.jackson.databind.JsonNode provenance = tree(storage, new Path(dir, ModelStore.MANIFEST)).path("provenance");
+        com.fasterxml.jackson.databind.JsonNode kernels = tree(storage, new Path(dir, "run.json")).path("blas").path("kernels");
+        return new ComparisonReport.Run(dataset, method, s, a, examples,
+                provenance.hasNonNull("gitCommit") ? provenance.get("gitCommit").asText() : null,
+                provenance.hasNonNull("seed") ? provenance.get("seed").asLong() : null,
+                kernels.isTextual() ? kernels.asText() : null);
+    }
+
+    /** A JSON file as a tree (a missing file: an empty object; a run still training has no manifest yet). */
+    private static com.fasterxml.jackson.databind.JsonNode tree(Storage storage, Path file) {
+        if (!storage.exists(file)) {
+            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        }
+        return Json.parse(storage.readAll(file), file.toString());
     }
 
     private static <T> List<T> lines(Storage storage, Path file, Class<T> type) {
@@ -105,6 +119,7 @@ public final class CompareJob {
         try (AtomicOutput o = AtomicOutput.begin(storage, storage.path(out), RunIds.next(), overwrite)) {
             storage.writeAll(new Path(o.dir(), "results.md"), ComparisonReport.markdown(all).getBytes(StandardCharsets.UTF_8));
             storage.writeAll(new Path(o.dir(), "results.csv"), ComparisonReport.csv(all).getBytes(StandardCharsets.UTF_8));
+            storage.writeAll(new Path(o.dir(), "results.json"), Json.bytes(ComparisonReport.results(all, org.ffspark.io.BuildInfo.gitCommit())));
             Html page = ComparisonReport.page(all);
             page.images().forEach((name, png) -> storage.writeAll(new Path(new Path(o.dir(), "images"), name), png));
             storage.writeAll(new Path(o.dir(), "report.html"), page.render().getBytes(StandardCharsets.UTF_8));

@@ -9,14 +9,27 @@ import java.util.Locale;
  * epoch and against training time, from runs read elsewhere (FF then MLP, per data set).
  */
 public final class ComparisonReport {
-    /** One training run: its per-epoch test accuracy against cumulative training seconds. */
-    public record Run(String dataset, String method, double[] seconds, double[] accuracy, long examples) {
+    /**
+     * One training run: its per-epoch test accuracy against cumulative training seconds, and where it came from (the
+     * commit and seed of its manifest, the BLAS kernels of its run record; null where the run does not record them).
+     */
+    public record Run(String dataset, String method, double[] seconds, double[] accuracy, long examples,
+                      String gitCommit, Long seed, String blasKernels) {
         public double finalAccuracy() {
             return accuracy[accuracy.length - 1];
         }
 
         public double bestAccuracy() {
             return Arrays.stream(accuracy).max().orElse(0);
+        }
+
+        /** The first epoch (1-based) with the best test accuracy. */
+        public int bestEpoch() {
+            int best = 0;
+            for (int e = 1; e < accuracy.length; e++) {
+                best = accuracy[e] > accuracy[best] ? e : best;
+            }
+            return best + 1;
         }
 
         public double totalSeconds() {
@@ -47,6 +60,25 @@ public final class ComparisonReport {
                     r.finalAccuracy(), r.bestAccuracy(), r.totalSeconds(), r.examplesPerSecond()));
         }
         return csv.toString();
+    }
+
+    /** {@code results.json} (schema {@code data-schemas/compare-results.schema.json}). */
+    public record Results(String format, int formatVersion, String gitCommit, List<Row> rows) {}
+
+    /** One run of {@link Results}: accuracies as fractions, the per-epoch test curve, and the run's provenance. */
+    public record Row(String dataset, String model, int epochs, double testAccuracy, double bestAccuracy, int bestEpoch,
+                      double trainingSeconds, double examplesPerSecond, String gitCommit, Long seed, String blasKernels,
+                      List<Double> testAccuracyByEpoch) {}
+
+    /** The comparison as a {@link Results} record; {@code gitCommit} is the commit that wrote it. */
+    public static Results results(List<Run> runs, String gitCommit) {
+        List<Row> rows = new java.util.ArrayList<>();
+        for (Run r : runs) {
+            rows.add(new Row(r.dataset(), r.method(), r.accuracy().length, r.finalAccuracy(), r.bestAccuracy(), r.bestEpoch(),
+                    r.totalSeconds(), r.examplesPerSecond(), r.gitCommit(), r.seed(), r.blasKernels(),
+                    Arrays.stream(r.accuracy()).boxed().toList()));
+        }
+        return new Results("ffspark-compare", 1, gitCommit, rows);
     }
 
     /** The page; {@code runs} alternate FF and MLP per data set. */

@@ -43,6 +43,15 @@ class CompareJobTest {
         assertTrue(csv.get(1).startsWith("mnist,FF (goodness),3,") && csv.get(2).startsWith("mnist,MLP (DL4J),3,"), csv.toString());
         assertEquals(3000, result.get(0).examples(), "3 epochs of 1,000 examples");
         assertTrue(Files.readString(Path.of(out, "results.md")).contains("| mnist | FF (goodness) | 3 |"));
+        com.fasterxml.jackson.databind.JsonNode json = SchemaCheck.json(Path.of(out, "results.json"));
+        assertEquals(List.of(), SchemaCheck.violations(SchemaCheck.schema("compare-results.schema.json"), json));
+        com.fasterxml.jackson.databind.JsonNode ff = json.get("rows").get(0);
+        assertEquals(3, ff.get("testAccuracyByEpoch").size());
+        assertEquals(result.get(0).finalAccuracy(), ff.get("testAccuracy").asDouble());
+        assertEquals(ff.get("testAccuracyByEpoch").get(ff.get("bestEpoch").asInt() - 1).asDouble(), ff.get("bestAccuracy").asDouble());
+        assertEquals(cfg.train().seed(), ff.get("seed").asLong(), "the run's seed, from its manifest");
+        assertTrue(ff.get("blasKernels").isTextual(), "the FF run's kernels, from its run.json");
+        assertEquals("MLP (DL4J)", json.get("rows").get(1).get("model").asText());
         for (String png : List.of("accuracy-epoch-mnist.png", "accuracy-time-mnist.png")) {
             byte[] b = Files.readAllBytes(Path.of(out, "images", png));
             assertTrue(b.length > 1000 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G', png);
