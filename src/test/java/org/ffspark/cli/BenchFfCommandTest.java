@@ -69,7 +69,8 @@ class BenchFfCommandTest {
         org.junit.jupiter.api.Assertions.assertFalse(files.isEmpty(), "bench/results holds result files");
         for (java.nio.file.Path f : files) {
             com.fasterxml.jackson.databind.JsonNode doc = org.ffspark.SchemaCheck.json(f);
-            String schema = doc.has("seeds") ? "bench-accuracy.schema.json" : doc.has("mlpModel") ? "saliency-faithfulness.schema.json" : doc.has("cores") ? "bench-ff.schema.json"
+            String schema = "ffspark-compare".equals(doc.path("format").asText()) ? "compare-results.schema.json"
+                    : doc.has("seeds") ? "bench-accuracy.schema.json" : doc.has("mlpModel") ? "saliency-faithfulness.schema.json" : doc.has("cores") ? "bench-ff.schema.json"
                     : doc.has("driverMaxResultSize") ? "bench-scale.schema.json" : doc.has("secondsPerStage") ? "scale-model.schema.json"
                     : doc.has("optimizerState") ? "bench-train.schema.json" : "bench-saliency.schema.json";
             assertEquals(List.of(), org.ffspark.SchemaCheck.violations(org.ffspark.SchemaCheck.schema(schema), doc), f.toString());
