@@ -4,12 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.hadoop.fs.Path;
 import org.ffspark.data.InputDataException;
 import org.ffspark.io.AtomicOutput;
 import org.ffspark.io.Json;
 import org.ffspark.io.MetricsLines;
-import org.ffspark.io.ModelManifest;
 import org.ffspark.io.ModelStore;
 import org.ffspark.io.Storage;
 import org.ffspark.report.ComparisonReport;
@@ -41,18 +41,16 @@ public final class CompareJob {
         if (points.isEmpty()) {
             throw new InputDataException(file.toString(), "no per-epoch test accuracy; train the FF model with --test-each-epoch");
         }
-        return run(storage, dir, dataset, ffMethod(storage, dir), points, examples);
+        JsonNode manifest = tree(storage, new Path(dir, ModelStore.MANIFEST));
+        return run(storage, dir, manifest, dataset, ffMethod(manifest), points, examples);
     }
 
     /** "FF" and the model's prediction rule, from its manifest (a run without a manifest yet: plain "FF"). */
-    static String ffMethod(Storage storage, Path dir) {
-        Path mf = new Path(dir, ModelStore.MANIFEST);
-        if (!storage.exists(mf)) {
+    static String ffMethod(JsonNode manifest) {
+        if (manifest.isMissingNode()) {
             return "FF";
         }
-        ModelManifest m = Json.read(storage.readAll(mf), ModelManifest.class, mf.toString());
-        String readout = m.architecture().readout();
-        return "SOFTMAX".equals(readout) ? "FF (softmax readout)" : "FF (goodness)";
+        return "SOFTMAX".equals(manifest.path("architecture").path("readout").asText()) ? "FF (softmax readout)" : "FF (goodness)";
     }
 
     /** An MLP baseline run: one line per epoch in metrics.jsonl. */
@@ -63,22 +61,24 @@ public final class CompareJob {
             points.add(new double[] {line.elapsedSeconds(), line.testAccuracy()});
             examples += Math.round(line.examplesPerSecond() * line.seconds());
         }
-        return run(storage, dir, dataset, "MLP (DL4J)", points, examples);
+        return run(storage, dir, tree(storage, new Path(dir, ModelStore.MANIFEST)), dataset, "MLP (DL4J)", points, examples);
     }
 
-    private static ComparisonReport.Run run(Storage storage, Path dir, String dataset, String method, List<double[]> points, long examples) {
+    /** A run's curve with its provenance: commit and seed from {@code manifest}, BLAS kernels from its run.json (FF only). */
+    private static ComparisonReport.Run run(Storage storage, Path dir, JsonNode manifest, String dataset,
+                                            String method, List<double[]> points, long examples) {
         double[] s = points.stream().mapToDouble(p -> p[0]).toArray();
         double[] a = points.stream().mapToDouble(p -> p[1]).toArray();
-        com.fasterxml.jackson.databind.JsonNode provenance = tree(storage, new Path(dir, ModelStore.MANIFEST)).path("provenance");
-        com.fasterxml.jackson.databind.JsonNode kernels = tree(storage, new Path(dir, "run.json")).path("blas").path("kernels");
+        JsonNode provenance = manifest.path("provenance");
+        JsonNode kernels = tree(storage, new Path(dir, "run.json")).path("blas").path("kernels");
         return new ComparisonReport.Run(dataset, method, s, a, examples,
                 provenance.hasNonNull("gitCommit") ? provenance.get("gitCommit").asText() : null,
                 provenance.hasNonNull("seed") ? provenance.get("seed").asLong() : null,
                 kernels.isTextual() ? kernels.asText() : null);
     }
 
-    /** A JSON file as a tree (a missing file: an empty object; a run still training has no manifest yet). */
-    private static com.fasterxml.jackson.databind.JsonNode tree(Storage storage, Path file) {
+    /** A JSON file as a tree (a missing file: a missing node, whose paths are all missing; a run still training has no manifest yet). */
+    private static JsonNode tree(Storage storage, Path file) {
         if (!storage.exists(file)) {
             return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
         }
